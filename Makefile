@@ -1,0 +1,45 @@
+# Assurdesk: `make run` starts everything, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-tenancy bench assets translations clean system-deps
+
+install: $(STAMP) assets translations
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,prod]'
+	touch $(STAMP)
+
+assets: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap.min.css
+	touch $@
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -q -d app/translations
+
+system-deps:
+	bash .ci/system-deps
+
+run: install
+	$(PY) -m app.devserver
+
+test: install system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-tenancy: install
+	$(PY) -m pytest tests/integration -m "not e2e" -k "tenan or isolation or migrat" $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,85 @@
+"""Assurdesk: the Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app import config as settings
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, tenancy
+from app.web.i18n import select_locale, select_timezone
+
+PLATFORM_BLUEPRINTS = {"platform"}
+ANYHOST_BLUEPRINTS = {"home"}
+SHARED_ENDPOINTS = {"web.healthz", "web.set_language", "static"}
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, tenancy, blueprints."""
+    app = Flask(
+        __name__,
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=str(settings.ROOT / "static"),
+        instance_path=settings.instance_path().as_posix(),
+    )
+    app.config.update(settings.load(overrides))
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(settings.ROOT / "app" / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = "basic"
+    tenancy.init_app(
+        app,
+        db=db,
+        tenant_metadata=db.metadata,
+        shared_migrations=str(settings.ROOT / "migrations" / "shared"),
+        tenant_migrations=str(settings.ROOT / "migrations" / "tenant"),
+        files_root=app.config["FILES_ROOT"],
+        platform_domain=app.config["PLATFORM_DOMAIN"],
+        platform_blueprints=PLATFORM_BLUEPRINTS,
+        shared_endpoints=SHARED_ENDPOINTS,
+        anyhost_blueprints=ANYHOST_BLUEPRINTS,
+    )
+    from app.jobs.queue import configure_queue
+    from app.platform.onboarding import create_firm_from_cli
+    from app.web.errors import init_errors
+    from app.web.security import init_security
+    from app.web.templating import init_templating
+
+    tenancy.register_creator(app, create_firm_from_cli)
+    configure_queue(app)
+    init_errors(app)
+    init_security(app)
+    init_templating(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.devmail.views import bp as devmail_bp
+    from app.platform.views import bp as platform_bp
+    from app.settings.views import bp as settings_bp
+    from app.web.views import bp as web_bp
+    from app.workspace.views import home_bp
+
+    for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -1,0 +1,43 @@
+"""The demo firm of `make run`: "Cabinet Démo Courtage" and its team."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.auth import services as accounts
+from app.auth.rules import Role
+from app.extensions import db
+from app.platform.services import create_firm
+from tenants.jobs import tenant_context
+from tenants.provisioning import UnknownTenant, get_tenant
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "demo-assurdesk"
+ADMIN = ("Claire Martin", "claire.martin@cabinet-demo.fr")
+TEAM = [
+    ("Julien Lefèvre", "julien.lefevre@cabinet-demo.fr", Role.MANAGER),
+    ("Sophie Bernard", "sophie.bernard@cabinet-demo.fr", Role.HANDLER),
+    ("Karim Haddad", "karim.haddad@cabinet-demo.fr", Role.HANDLER),
+    ("Élodie Rousseau", "elodie.rousseau@cabinet-demo.fr", Role.READONLY),
+]
+
+
+def ensure_demo(app: Flask) -> list[str]:
+    """Create the demo firm if it does not exist yet; return how to sign in."""
+    settings = app.extensions["tenancy"]
+    try:
+        get_tenant(db.engine, DEMO_SLUG)
+    except UnknownTenant:
+        create_firm(
+            slug=DEMO_SLUG, name="Cabinet Démo Courtage", admin_email=ADMIN[1],
+            admin_password=DEMO_PASSWORD, admin_name=ADMIN[0], siren="732829320", orias="07000123",
+            tenant_migrations=settings.tenant_migrations,
+        )
+        with tenant_context(db.session, db.engine, DEMO_SLUG):
+            admin = accounts.find_by_email(db.session, ADMIN[1])
+            for name, email, role in TEAM:
+                accounts.create_user(db.session, admin, email=email, full_name=name, role=role,
+                                     password=DEMO_PASSWORD)
+            db.session.commit()
+    return [f"admin:   {ADMIN[1]} / {DEMO_PASSWORD}",
+            f"handler: {TEAM[1][1]} / {DEMO_PASSWORD} (all demo accounts share this password)"]

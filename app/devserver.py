@@ -1,0 +1,105 @@
+"""`make run`: the whole product on one machine, with an embedded database.
+
+Starts PostgreSQL from the ``pgserver`` package under ``instance/pgdata``
+(unless ``DATABASE_URL`` is set), applies the shared and tenant migrations,
+provisions the demo firm once, then runs the web server and the job worker
+until Ctrl-C, which stops all of them and the database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from app.config import instance_path
+
+DEMO_SLUG = "demo"
+
+
+def start_database() -> object | None:
+    """Start the embedded server when no DATABASE_URL is given; keep it referenced."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    import pgserver
+
+    server = pgserver.get_server(instance_path() / "pgdata", cleanup_mode="stop")
+    os.environ["DATABASE_URL"] = server.get_uri()
+    return server
+
+
+def prepare() -> list[str]:
+    """Migrate everything and make sure the demo firm exists; return its logins."""
+    from app import create_app
+    from app.demo import ensure_demo
+    from app.extensions import db
+    from tenants.migrate import migrate_all, upgrade_shared
+    from tenants.provisioning import list_tenants
+
+    app = create_app()
+    settings = app.extensions["tenancy"]
+    with app.app_context():
+        upgrade_shared(db.engine, settings.shared_migrations)
+        schemas = [row.schema_name for row in list_tenants(db.engine)]
+        failed = [r for r in migrate_all(db.engine, schemas, settings.tenant_migrations, jobs=2) if not r.ok]
+        for result in failed:
+            print(f"warning: tenant schema {result.schema} failed to migrate: {result.error}", file=sys.stderr)
+        return ensure_demo(app)
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    server = start_database()
+    os.environ.setdefault("FLASK_APP", "app:create_app")
+    os.environ.setdefault("FLASK_DEBUG", "1")
+    port = os.environ.get("PORT", "5000")
+    os.environ.setdefault("PLATFORM_URL", f"http://localhost:{port}")
+    logins = prepare()
+    flask = [sys.executable, "-m", "flask"]
+    children = [
+        subprocess.Popen([*flask, "jobs", "worker"]),
+        subprocess.Popen([*flask, "run", "--host", os.environ.get("HOST", "127.0.0.1"), "--port", port]),
+    ]
+    print_banner(port, logins)
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        print("\nAssurdesk stopped." + (" Embedded PostgreSQL stopped." if server else ""))
+    return 0
+
+
+def print_banner(port: str, logins: list[str]) -> None:
+    lines = [
+        "",
+        "  Assurdesk is running.",
+        f"  Workspace of the demo firm:  http://{DEMO_SLUG}.localhost:{port}/",
+        *[f"    {login}" for login in logins],
+        f"  Emails sent (dev):           http://{DEMO_SLUG}.localhost:{port}/dev/mail/",
+        f"  Sign up a new firm:          http://localhost:{port}/signup",
+        "  Stop with Ctrl-C.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

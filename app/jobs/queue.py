@@ -1,0 +1,80 @@
+"""The procrastinate job queue, on the application's own database.
+
+Jobs that touch a tenant's data are declared with :func:`tenant_task`: they
+receive the tenant's slug, run inside a Flask app context with the session
+bound to that tenant, and do not run for an unknown or suspended tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import wraps
+
+import procrastinate
+from flask import Flask, g
+
+from app.extensions import db
+from tenants.jobs import TenantUnavailable, tenant_context
+
+logger = logging.getLogger(__name__)
+
+queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["app.mail.jobs"])
+
+_state: dict = {"flask_app": None, "opened": False}
+_lock = threading.Lock()
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def configure_queue(app: Flask) -> None:
+    """Point the queue at the app's database and remember the app for jobs."""
+    connector = procrastinate.PsycopgConnector(conninfo=libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]))
+    with _lock:
+        if _state["opened"]:
+            queue.close()
+            _state["opened"] = False
+        queue.connector = connector
+        queue.job_manager.connector = connector
+        _state["flask_app"] = app
+
+
+def flask_app() -> Flask:
+    app = _state["flask_app"]
+    if app is None:
+        raise RuntimeError("the job queue is not configured: call configure_queue(app)")
+    return app
+
+
+def defer(task, **kwargs) -> int:
+    """Queue ``task`` from synchronous code (a request, a command)."""
+    with _lock:
+        if not _state["opened"]:
+            queue.open()
+            _state["opened"] = True
+    return task.defer(**kwargs)
+
+
+def tenant_task(**task_options):
+    """Declare a job that runs inside the tenant named by its ``tenant`` argument."""
+
+    def decorator(function):
+        @wraps(function)
+        def run(tenant: str, **kwargs):
+            app = flask_app()
+            with app.app_context():
+                try:
+                    with tenant_context(db.session, db.engine, tenant) as ref:
+                        g.tenant = ref
+                        result = function(**kwargs)
+                        db.session.commit()
+                        return result
+                except TenantUnavailable:
+                    logger.warning("job %s not run for tenant %s", function.__name__, tenant)
+                    raise
+
+        return queue.task(name=task_options.pop("name", function.__qualname__), **task_options)(run)
+
+    return decorator

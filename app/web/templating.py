@@ -1,0 +1,58 @@
+"""Template globals and filters: navigation, money and dates by locale."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.rules import Permission, Role, can
+
+#: The workspace's areas, in the order of a broker's work. An area with no
+#: endpoint yet is shown greyed, so the layout does not move as areas land.
+NAVIGATION = [
+    ("home.index", _l("Dashboard"), None),
+    (None, _l("Clients"), None),
+    (None, _l("Offers"), None),
+    (None, _l("Contracts"), None),
+    (None, _l("Premiums"), None),
+    (None, _l("Commissions"), None),
+    (None, _l("Claims"), None),
+    (None, _l("Complaints"), None),
+    ("settings.team", _l("Settings"), Permission.MANAGE_TEAM),
+]
+
+ROLE_LABELS = {
+    Role.ADMIN.value: _l("Administrator"),
+    Role.MANAGER.value: _l("Manager"),
+    Role.HANDLER.value: _l("Account handler"),
+    Role.READONLY.value: _l("Read-only"),
+}
+
+
+def navigation():
+    role = getattr(current_user, "role", None)
+    return [
+        (endpoint, label)
+        for endpoint, label, permission in NAVIGATION
+        if permission is None or (role and can(role, permission))
+    ]
+
+
+def _template_context() -> dict:
+    return {
+        "tenant": g.get("tenant"),
+        "get_locale": get_locale,
+        "navigation": navigation,
+        "role_label": lambda role: ROLE_LABELS.get(role, role),
+        "can": lambda permission: bool(getattr(current_user, "role", None))
+        and can(current_user.role, Permission(permission)),
+        "languages": current_app.config["LANGUAGES"],
+        "current_path": request.full_path.rstrip("?") if request else "/",
+    }
+
+
+def init_templating(app: Flask) -> None:
+    app.context_processor(_template_context)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""

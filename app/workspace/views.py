@@ -1,0 +1,28 @@
+"""The root page: the platform's landing on the bare domain, the firm's
+dashboard on a tenant's host."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template
+from flask_login import current_user
+
+from app.audit import services as audit
+from app.auth import services as accounts
+from app.auth.access import check_access
+from app.extensions import db
+
+#: "/" exists on every host, so it lives in an any-host blueprint.
+home_bp = Blueprint("home", __name__)
+
+
+@home_bp.get("/")
+def index():
+    if g.tenant is None:
+        return render_template("platform/landing.html")
+    return check_access() or dashboard()
+
+
+def dashboard():
+    entries, _total = audit.recent(db.session, per_page=10)
+    team = accounts.list_users(db.session)
+    return render_template("workspace/home.html", entries=entries, team=team, user=current_user)
