@@ -71,12 +71,21 @@ def app(database_url, instance_dir):
             "PLATFORM_DOMAIN": "localhost",
             "PLATFORM_PORT": None,
             "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
         }
     )
     with flask_app.app_context():
         upgrade_shared(db.engine, flask_app.extensions["tenancy"].shared_migrations)
     return flask_app
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request):
+    """Rate limits are real in tests; each test starts with empty counters."""
+    yield
+    if "app" in request.fixturenames:
+        from app.extensions import limiter
+
+        limiter.reset()
 
 
 @pytest.fixture

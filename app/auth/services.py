@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -59,7 +59,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def record_sign_in(session: Session, user: User) -> None:
-    user.last_login_at = utcnow()
+    """Note the sign-in without bumping the row's version: signing in is not an
+    edit that should make an admin's open form stale."""
+    session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     audit.record(session, user, "user.sign_in", "user", user.id)
     session.commit()
 

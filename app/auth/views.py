@@ -69,10 +69,11 @@ def forgot_password():
         if found is not None:
             user, token = found
             queue_email(
-                g.tenant.slug, user.email, _("Reset your password"), "password_reset",
+                db.session, g.tenant.slug, user.email, _("Reset your password"), "password_reset",
                 sender_name=g.tenant.name, user=user, firm=g.tenant.name,
                 link=url_for("auth.reset_password", token=token, _external=True),
             )
+            db.session.commit()
         flash(_("If an account exists for this address, a link to reset the password was sent to it."), "info")
         return redirect(url_for("auth.sign_in"), code=303)
     return render_template("auth/forgot_password.html", form=form)

@@ -7,12 +7,14 @@ bound to that tenant, and do not run for an unknown or suspended tenant.
 
 from __future__ import annotations
 
+import json
 import logging
-import threading
 from functools import wraps
 
 import procrastinate
 from flask import Flask, g
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from tenants.jobs import TenantUnavailable, tenant_context
@@ -21,8 +23,7 @@ logger = logging.getLogger(__name__)
 
 queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["app.mail.jobs"])
 
-_state: dict = {"flask_app": None, "opened": False}
-_lock = threading.Lock()
+_state: dict = {"flask_app": None}
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -32,13 +33,9 @@ def libpq_url(sqlalchemy_url: str) -> str:
 def configure_queue(app: Flask) -> None:
     """Point the queue at the app's database and remember the app for jobs."""
     connector = procrastinate.PsycopgConnector(conninfo=libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]))
-    with _lock:
-        if _state["opened"]:
-            queue.close()
-            _state["opened"] = False
-        queue.connector = connector
-        queue.job_manager.connector = connector
-        _state["flask_app"] = app
+    queue.connector = connector
+    queue.job_manager.connector = connector
+    _state["flask_app"] = app
 
 
 def flask_app() -> Flask:
@@ -48,13 +45,19 @@ def flask_app() -> Flask:
     return app
 
 
-def defer(task, **kwargs) -> int:
-    """Queue ``task`` from synchronous code (a request, a command)."""
-    with _lock:
-        if not _state["opened"]:
-            queue.open()
-            _state["opened"] = True
-    return task.defer(**kwargs)
+_ENQUEUE = text(
+    "INSERT INTO public.procrastinate_jobs (queue_name, task_name, priority, args) "
+    "VALUES (:queue_name, :task_name, 0, CAST(:args AS jsonb)) RETURNING id"
+)
+
+
+def enqueue(session: Session, task, **kwargs) -> int:
+    """Queue ``task`` inside ``session``'s transaction: the job exists if and
+    only if the change that asks for it commits (a transactional outbox)."""
+    return session.execute(
+        _ENQUEUE,
+        {"queue_name": task.queue, "task_name": task.name, "args": json.dumps(kwargs)},
+    ).scalar_one()
 
 
 def tenant_task(**task_options):

@@ -8,7 +8,9 @@ from email.utils import formataddr, make_msgid
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from app.jobs.queue import defer
+from sqlalchemy.orm import Session
+
+from app.jobs.queue import enqueue
 
 
 def compose(to: str, subject: str, template: str, *, sender_name: str, locale: str = "fr", **context) -> str:
@@ -27,10 +29,12 @@ def compose(to: str, subject: str, template: str, *, sender_name: str, locale: s
     return message.as_string()
 
 
-def queue_email(tenant_slug: str, to: str, subject: str, template: str, *, sender_name: str, **context) -> int:
-    """Compose and queue one email for ``tenant_slug``; call after the commit
-    of the change it announces."""
+def queue_email(
+    session: Session, tenant_slug: str, to: str, subject: str, template: str, *, sender_name: str, **context
+) -> int:
+    """Compose one email for ``tenant_slug`` and queue it in ``session``'s
+    transaction: it leaves only if the change it announces commits."""
     from app.mail.jobs import deliver_email
 
     message = compose(to, subject, template, sender_name=sender_name, **context)
-    return defer(deliver_email, tenant=tenant_slug, message=message)
+    return enqueue(session, deliver_email, tenant=tenant_slug, message=message)

@@ -39,10 +39,11 @@ def sign_up_firm(data: dict) -> str:
         admin = first_admin(session)
         token = accounts.handoff_token(session, current_app.config["SECRET_KEY"], admin)
         queue_email(
-            tenant.slug, admin.email, _("Welcome to Assurdesk"), "welcome",
+            session, tenant.slug, admin.email, _("Welcome to Assurdesk"), "welcome",
             sender_name="Assurdesk", user=admin, firm=tenant.name,
             link=tenant_url(tenant.slug, "/"),
         )
+        session.commit()
     return tenant_url(tenant.slug, f"/welcome/{token}")
 
 
@@ -57,13 +58,15 @@ def create_firm_from_cli(
     if admin_password is None:
         with _inside(tenant) as session:
             send_invitation(session, tenant, first_admin(session), inviter=None)
+            session.commit()
     return tenant
 
 
 def send_invitation(session, tenant: TenantRef, user, *, inviter) -> None:
+    """Queue the invitation email in ``session``'s transaction (the caller commits)."""
     token = accounts.invitation_token(session, current_app.config["SECRET_KEY"], user)
     queue_email(
-        tenant.slug, user.email, _("%(firm)s invites you to Assurdesk", firm=tenant.name), "invitation",
+        session, tenant.slug, user.email, _("%(firm)s invites you to Assurdesk", firm=tenant.name), "invitation",
         sender_name=tenant.name, user=user, firm=tenant.name,
         inviter=getattr(inviter, "full_name", None),
         link=tenant_url(tenant.slug, f"/invitation/{token}"),

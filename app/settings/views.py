@@ -37,8 +37,8 @@ def invite():
         except accounts.AccountError as exc:
             form.email.errors.append(account_error_message(exc.code))
         else:
-            db.session.commit()
             send_invitation(db.session, g.tenant, user, inviter=current_user)
+            db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for("settings.team"), code=303)
     db.session.rollback()
@@ -79,6 +79,7 @@ def resend_invitation(user_id: int):
     if user.has_accepted_invitation or not user.is_active:
         abort(409)
     send_invitation(db.session, g.tenant, user, inviter=current_user)
+    db.session.commit()
     flash(_("Invitation sent again to %(email)s.", email=user.email), "success")
     return redirect(url_for("settings.team"), code=303)
 
