@@ -35,8 +35,14 @@ run: install
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The tenancy tests: the integration test files named after tenancy, isolation
+# or migrations, selected by file name; an empty selection is an error, not a
+# silent pass.
+TENANCY_TESTS = $(sort $(wildcard tests/integration/*tenan*.py tests/integration/*isolation*.py tests/integration/*migrat*.py))
+
 test-tenancy: install
-	$(PY) -m pytest tests/integration -m "not e2e" -k "tenan or isolation or migrat" $(PYTEST_ARGS)
+	@test -n "$(TENANCY_TESTS)" || { echo "test-tenancy: no tests/integration/*{tenan,isolation,migrat}*.py file" >&2; exit 1; }
+	$(PY) -m pytest -m "not e2e" $(TENANCY_TESTS) $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench.run
