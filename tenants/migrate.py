@@ -70,14 +70,13 @@ def upgrade_schema(engine: Engine, schema: str, script_location: str, target: st
     """Upgrade one schema inside one transaction; on error nothing of it stays."""
     before = None
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, conn.begin():
             before = current_revisions(conn, [schema])[schema]
-            with conn.begin():
-                conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
-                config = alembic_config(script_location)
-                config.attributes["connection"] = conn
-                config.attributes["schema"] = schema
-                command.upgrade(config, target)
+            conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
+            config = alembic_config(script_location)
+            config.attributes["connection"] = conn
+            config.attributes["schema"] = schema
+            command.upgrade(config, target)
             after = current_revisions(conn, [schema])[schema]
         return MigrationResult(schema, before, after)
     except Exception as exc:  # one tenant's failure is reported, the others go on

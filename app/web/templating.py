@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -49,7 +49,7 @@ def _template_context() -> dict:
         "can": lambda permission: bool(getattr(current_user, "role", None))
         and can(current_user.role, Permission(permission)),
         "languages": current_app.config["LANGUAGES"],
-        "current_path": request.full_path.rstrip("?") if request else "/",
+        "current_path": request.full_path.rstrip("?") if has_request_context() else "/",
     }
 
 
