@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -216,7 +217,20 @@ def run_jobs(app) -> None:
     """Run every queued job with the real procrastinate worker, then return."""
     from app.jobs.queue import queue
 
-    queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    # A thread of its own: the test's thread may hold Playwright's event loop.
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=120)
+    if errors:
+        raise errors[0]
 
 
 @pytest.fixture
