@@ -104,8 +104,11 @@ def worker(app):
     return run
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium for the e2e tests only. Package scope, not session: while
+    Playwright's sync API is open, the main thread has a running asyncio loop,
+    and any later test calling ``asyncio.run`` (the job worker) would fail."""
     from playwright.sync_api import sync_playwright
 
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
