@@ -7,13 +7,13 @@ bound to that tenant, and do not run for an unknown or suspended tenant.
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import wraps
 
 import procrastinate
 from flask import Flask, g
-from sqlalchemy import text
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -45,9 +45,16 @@ def flask_app() -> Flask:
     return app
 
 
-_ENQUEUE = text(
-    "INSERT INTO public.procrastinate_jobs (queue_name, task_name, priority, args) "
-    "VALUES (:queue_name, :task_name, 0, CAST(:args AS jsonb)) RETURNING id"
+#: procrastinate's job table, as far as enqueuing needs it (public schema,
+#: never translated: the queue is shared by all tenants).
+_jobs = Table(
+    "procrastinate_jobs",
+    MetaData(schema="public"),
+    Column("id", BigInteger, primary_key=True),
+    Column("queue_name", String),
+    Column("task_name", String),
+    Column("priority", Integer),
+    Column("args", JSONB),
 )
 
 
@@ -55,8 +62,9 @@ def enqueue(session: Session, task, **kwargs) -> int:
     """Queue ``task`` inside ``session``'s transaction: the job exists if and
     only if the change that asks for it commits (a transactional outbox)."""
     return session.execute(
-        _ENQUEUE,
-        {"queue_name": task.queue, "task_name": task.name, "args": json.dumps(kwargs)},
+        insert(_jobs)
+        .values(queue_name=task.queue, task_name=task.name, priority=0, args=kwargs)
+        .returning(_jobs.c.id)
     ).scalar_one()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, session
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
@@ -16,7 +16,7 @@ def healthz():
     """200 when the database answers, 503 otherwise."""
     try:
         with db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            conn.execute(select(1))
     except SQLAlchemyError:
         return {"status": "unavailable", "database": "down"}, 503
     return {"status": "ok", "database": "up"}
