@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from app.config import instance_path
 
@@ -48,12 +49,14 @@ def prepare() -> list[str]:
         return ensure_demo(app)
 
 
-def _stop_on_sigterm(signum, frame) -> None:
+def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Explicit handlers: a shell may start us with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     server = start_database()
     os.environ.setdefault("FLASK_APP", "app:create_app")
     os.environ.setdefault("FLASK_DEBUG", "1")
@@ -62,29 +65,39 @@ def main() -> int:
     logins = prepare()
     flask = [sys.executable, "-m", "flask"]
     children = [
-        subprocess.Popen([*flask, "jobs", "worker"]),
-        subprocess.Popen([*flask, "run", "--host", os.environ.get("HOST", "127.0.0.1"), "--port", port]),
+        _spawn([*flask, "jobs", "worker"]),
+        _spawn([*flask, "run", "--host", os.environ.get("HOST", "127.0.0.1"), "--port", port]),
     ]
     print_banner(port, logins)
     try:
         while all(child.poll() is None for child in children):
-            try:
-                children[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(children)
+        if server is not None:
+            server.cleanup()
         print("\nAssurdesk stopped." + (" Embedded PostgreSQL stopped." if server else ""))
     return 0
+
+
+def _spawn(command: list[str]) -> subprocess.Popen:
+    """Start a child in its own process group, so that stopping it also stops
+    what it starts (the web server's reloader runs the server in a grandchild)."""
+    return subprocess.Popen(command, start_new_session=True)
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
 
 
 def print_banner(port: str, logins: list[str]) -> None:
