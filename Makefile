@@ -24,7 +24,7 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d app/translations
+	$(VENV)/bin/pybabel compile --statistics -d app/translations
 
 system-deps:
 	bash .ci/system-deps
