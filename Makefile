@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-tenancy bench assets translations clean system-deps
+.PHONY: install run test test-tenancy bench assets translations extract clean system-deps
 
 install: $(STAMP) assets translations
 
@@ -25,6 +25,12 @@ static/vendor/.installed: package.json package-lock.json
 
 translations: $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d app/translations
+
+# Refresh the catalogues after changing UI strings. Babel skips folders starting
+# with "_" by default, which would drop templates/_partials: hence --ignore-dirs.
+extract: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* node_modules instance" -o /tmp/assurdesk-messages.pot .
+	$(VENV)/bin/pybabel update -i /tmp/assurdesk-messages.pot -d app/translations
 
 system-deps:
 	bash .ci/system-deps

@@ -27,7 +27,7 @@ class SignUpForm(FlaskForm):
     admin_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("The password needs at least 10 characters."))]
     )
     confirm = PasswordField(
         _l("Confirm the password"),
