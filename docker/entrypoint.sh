@@ -32,24 +32,9 @@ require() {
 
 migrate() {
   # `flask tenants migrate` brings the public schema, then every tenant
-  # schema, to head. Several containers starting at once take turns through a
-  # PostgreSQL advisory lock instead of racing on the same schemas.
+  # schema, to head; containers starting at once take turns on its advisory lock.
   echo "assurdesk: applying migrations (shared + tenants)"
-  python - <<'PY'
-import os
-import subprocess
-import sys
-
-import psycopg
-
-from app.config import sqlalchemy_url
-
-url = sqlalchemy_url(os.environ["DATABASE_URL"]).replace("postgresql+psycopg://", "postgresql://", 1)
-with psycopg.connect(url, autocommit=True) as conn:
-    conn.execute("SELECT pg_advisory_lock(hashtext('assurdesk:migrate'))")
-    code = subprocess.call(["flask", "tenants", "migrate"])
-sys.exit(code)
-PY
+  flask tenants migrate
 }
 
 needs_app() {

@@ -15,7 +15,13 @@ from flask.cli import with_appcontext
 
 from tenants.export import export_tenant
 from tenants.extension import settings_of
-from tenants.migrate import MigrationResult, current_revisions, migrate_all, upgrade_shared
+from tenants.migrate import (
+    MigrationResult,
+    current_revisions,
+    migrate_all,
+    migration_lock,
+    upgrade_shared,
+)
 from tenants.models import TenantStatus
 from tenants.provisioning import (
     TenancyError,
@@ -100,12 +106,13 @@ def list_command():
 def migrate_command(jobs, shared):
     """Bring every tenant schema to head."""
     settings = _settings()
-    if shared:
-        upgrade_shared(settings.engine, settings.shared_migrations)
-    schemas = [row.schema_name for row in list_tenants(settings.engine)]
-    results = migrate_all(
-        settings.engine, schemas, settings.tenant_migrations, jobs=jobs, report=_print_progress
-    )
+    with migration_lock(settings.engine):
+        if shared:
+            upgrade_shared(settings.engine, settings.shared_migrations)
+        schemas = [row.schema_name for row in list_tenants(settings.engine)]
+        results = migrate_all(
+            settings.engine, schemas, settings.tenant_migrations, jobs=jobs, report=_print_progress
+        )
     failed = [result for result in results if not result.ok]
     migrated = len(results) - len(failed)
     click.echo(

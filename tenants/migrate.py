@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -142,6 +143,20 @@ def migrate_all(
         for future in as_completed(futures):
             record(future.result())
     return results
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold a PostgreSQL advisory lock for the block: several machines starting
+    at once take turns instead of racing on the same schemas."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT pg_advisory_lock(hashtext('tenants:migrate'))")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql("SELECT pg_advisory_unlock(hashtext('tenants:migrate'))")
+            conn.commit()
 
 
 def upgrade_shared(engine: Engine, script_location: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -41,7 +42,10 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     if not server_url:
         import pgserver
 
-        server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
+        # Outside pytest's tmp dir: a concurrent pytest session resets that
+        # dir to mode 0700, which the server's own user could then not enter.
+        pgdata = tempfile.mkdtemp(prefix="assurdesk-pgdata-")
+        server = pgserver.get_server(pgdata, cleanup_mode="delete")
         server_url = server.get_uri()
     url, name = _create_database(server_url)
     yield url

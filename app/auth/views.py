@@ -12,6 +12,7 @@ from app.auth.forms import ForgotPasswordForm, NewPasswordForm, SignInForm
 from app.auth.tokens import InvalidToken
 from app.extensions import db, limiter
 from app.mail.services import queue_email
+from app.web.urls import tenant_url
 from app.web.messages import account_error_message
 
 bp = guard_blueprint(Blueprint("auth", __name__))
@@ -71,7 +72,7 @@ def forgot_password():
             queue_email(
                 db.session, g.tenant.slug, user.email, _("Reset your password"), "password_reset",
                 sender_name=g.tenant.name, user=user, firm=g.tenant.name,
-                link=url_for("auth.reset_password", token=token, _external=True),
+                link=tenant_url(g.tenant.slug, url_for("auth.reset_password", token=token)),
             )
             db.session.commit()
         flash(_("If an account exists for this address, a link to reset the password was sent to it."), "info")

@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.audit import services as audit
 from app.auth import services as accounts
 from app.auth.access import check_access
+from app.auth.rules import Permission, can
 from app.extensions import db
 
 #: "/" exists on every host, so it lives in an any-host blueprint.
@@ -23,6 +24,9 @@ def index():
 
 
 def dashboard():
-    entries, _total = audit.recent(db.session, per_page=10)
+    """Team and, for those who may read the audit log, the recent activity."""
+    entries = []
+    if can(current_user.role, Permission.MANAGE_TEAM):
+        entries, _total = audit.recent(db.session, per_page=10)
     team = accounts.list_users(db.session)
     return render_template("workspace/home.html", entries=entries, team=team, user=current_user)

@@ -179,3 +179,11 @@ def test_bad_input_never_gives_a_500(admin_client):
     assert admin_client.post("/settings/team/invite", data={"email": "not-an-email"}).status_code == 422
     assert admin_client.get("/settings/audit?page=-3").status_code == 200
     assert admin_client.get("/settings/team/999999").status_code == 404
+
+
+def test_only_team_managers_see_recent_activity_on_the_dashboard(app, admin_client, client_for, tenant):
+    add_user(app, tenant, "handler@example.fr", "handler")
+    handler = client_for(tenant)
+    sign_in(handler, "handler@example.fr")
+    assert 'data-action="user.sign_in"' not in handler.get("/").text
+    assert 'data-action="user.sign_in"' in admin_client.get("/").text
