@@ -92,3 +92,20 @@ def load(overrides: dict | None = None) -> dict:
     }
     config.update(overrides)
     return config
+
+
+def throwaway(database_url: str, instance_dir: Path, label: str) -> dict:
+    """Overrides for a throwaway instance (tests, benchmarks): its own database
+    and folder, a fresh secret, the platform on plain ``localhost``, no CSRF."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance_dir),
+        "SECRET_KEY": f"{label}-secret-{secrets.token_hex(16)}",
+        "FILES_ROOT": str(instance_dir / "files"),
+        "MAIL_DIR": str(instance_dir / "mail"),
+        "PLATFORM_URL": "http://localhost",
+        "PLATFORM_DOMAIN": "localhost",
+        "PLATFORM_PORT": None,
+        "WTF_CSRF_ENABLED": False,
+    }

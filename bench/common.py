@@ -125,26 +125,13 @@ def server_version(engine) -> str:
 def make_app(database_url: str, instance_dir: Path):
     """The app as tests build it (CSRF and rate limits off), with the shared schema at head."""
     from app import create_app
+    from app.config import throwaway
     from app.extensions import db
     from tenants.migrate import upgrade_shared
 
     os.environ["DATABASE_URL"] = database_url
     os.environ["INSTANCE_PATH"] = str(instance_dir)
-    flask_app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": str(instance_dir),
-            "SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
-            "FILES_ROOT": str(instance_dir / "files"),
-            "MAIL_DIR": str(instance_dir / "mail"),
-            "PLATFORM_URL": "http://localhost",
-            "PLATFORM_DOMAIN": "localhost",
-            "PLATFORM_PORT": None,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    flask_app = create_app({**throwaway(database_url, instance_dir, "bench"), "RATELIMIT_ENABLED": False})
     with flask_app.app_context():
         upgrade_shared(db.engine, flask_app.extensions["tenancy"].shared_migrations)
     return flask_app

@@ -60,24 +60,12 @@ def instance_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def app(database_url, instance_dir):
     from app import create_app
+    from app.config import throwaway
     from app.extensions import db
     from tenants.migrate import upgrade_shared
 
     os.environ["DATABASE_URL"] = database_url
-    flask_app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": str(instance_dir),
-            "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
-            "FILES_ROOT": str(instance_dir / "files"),
-            "MAIL_DIR": str(instance_dir / "mail"),
-            "PLATFORM_URL": "http://localhost",
-            "PLATFORM_DOMAIN": "localhost",
-            "PLATFORM_PORT": None,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    flask_app = create_app(throwaway(database_url, instance_dir, "test"))
     with flask_app.app_context():
         upgrade_shared(db.engine, flask_app.extensions["tenancy"].shared_migrations)
     return flask_app
