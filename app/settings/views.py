@@ -59,7 +59,10 @@ def edit_user(user_id: int):
             )
         except accounts.AccountError as exc:
             db.session.rollback()
-            flash(account_error_message(exc.code), "danger")
+            if exc.code == "last_admin":
+                form.role.errors.append(account_error_message(exc.code))
+            else:
+                flash(account_error_message(exc.code), "danger")
             user = accounts.get_user(db.session, user_id) or abort(404)
             status = 409 if exc.code == "stale" else 422
             return render_template(_edit_template(), user=user, form=form), status

@@ -143,6 +143,7 @@ def test_deactivated_colleague_is_signed_out_at_once(app, admin_client, client_f
 def test_the_last_admin_cannot_demote_themself(admin_client):
     response = admin_client.post("/settings/team/1", data={"role": "handler", "is_active": "y", "version": 1})
     assert response.status_code == 422
+    assert "is-invalid" in response.text, "shown next to the role field"
     assert admin_client.get("/settings/team").status_code == 200
 
 
