@@ -8,13 +8,18 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from app.auth.rules import MIN_PASSWORD_LENGTH, Role
 
 
+ROLE_LABELS = {
+    Role.ADMIN.value: _l("Administrator"),
+    Role.MANAGER.value: _l("Manager"),
+    Role.HANDLER.value: _l("Account handler"),
+    Role.READONLY.value: _l("Read-only"),
+}
+
+PASSWORD_TOO_SHORT = _l("The password needs at least 10 characters.")
+
+
 def role_choices():
-    return [
-        (Role.ADMIN.value, _l("Administrator")),
-        (Role.MANAGER.value, _l("Manager")),
-        (Role.HANDLER.value, _l("Account handler")),
-        (Role.READONLY.value, _l("Read-only")),
-    ]
+    return list(ROLE_LABELS.items())
 
 
 class SignInForm(FlaskForm):
@@ -29,7 +34,7 @@ class ForgotPasswordForm(FlaskForm):
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("The password needs at least 10 characters."))]
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=PASSWORD_TOO_SHORT)]
     )
     confirm = PasswordField(
         _l("Confirm the password"),

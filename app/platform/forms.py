@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from app.auth.forms import PASSWORD_TOO_SHORT
 from app.auth.rules import MIN_PASSWORD_LENGTH
 from app.platform.rules import normalise_orias, normalise_siren
 from tenants.rules import InvalidSlug, validate_slug
@@ -27,7 +28,7 @@ class SignUpForm(FlaskForm):
     admin_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("The password needs at least 10 characters."))]
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=PASSWORD_TOO_SHORT)]
     )
     confirm = PasswordField(
         _l("Confirm the password"),

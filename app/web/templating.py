@@ -7,7 +7,8 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.rules import Permission, Role, can
+from app.auth.forms import ROLE_LABELS
+from app.auth.rules import Permission, can
 
 #: The workspace's areas, in the order of a broker's work. An area with no
 #: endpoint yet is shown greyed, so the layout does not move as areas land.
@@ -22,14 +23,6 @@ NAVIGATION = [
     (None, _l("Complaints"), None),
     ("settings.team", _l("Settings"), Permission.MANAGE_TEAM),
 ]
-
-ROLE_LABELS = {
-    Role.ADMIN.value: _l("Administrator"),
-    Role.MANAGER.value: _l("Manager"),
-    Role.HANDLER.value: _l("Account handler"),
-    Role.READONLY.value: _l("Read-only"),
-}
-
 
 def navigation():
     role = getattr(current_user, "role", None)
