@@ -29,6 +29,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (complete metadata before tenancy uses it)
+
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -17,13 +17,15 @@ class Permission(StrEnum):
     WRITE = "write"
     SUPERVISE = "supervise"
     MANAGE_TEAM = "manage_team"
+    MANAGE_CATALOG = "manage_catalog"
 
 
-#: Admin manages the firm and its team; a manager supervises handlers' work;
+#: Admin manages the firm and its team; a manager supervises handlers' work
+#: and keeps the insurer panel and catalog (products, tariffs, tax rates);
 #: an account handler (gestionnaire) works the portfolio; read-only looks.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: frozenset({Permission.READ, Permission.WRITE, Permission.SUPERVISE}),
+    Role.MANAGER: frozenset({Permission.READ, Permission.WRITE, Permission.SUPERVISE, Permission.MANAGE_CATALOG}),
     Role.HANDLER: frozenset({Permission.READ, Permission.WRITE}),
     Role.READONLY: frozenset({Permission.READ}),
 }

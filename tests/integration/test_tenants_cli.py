@@ -76,7 +76,7 @@ def test_list_shows_slug_name_status_revision_and_date(cli, tenant):
     result = cli("list")
     assert result.exit_code == 0
     line = next(line for line in result.output.splitlines() if line.startswith(tenant.slug))
-    assert tenant.name in line and "active" in line and "t0001" in line
+    assert tenant.name in line and "active" in line and "t0002" in line
 
 
 def test_suspend_and_resume(cli, tenant, client_for):
