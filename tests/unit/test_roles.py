@@ -12,7 +12,7 @@ def test_admin_can_do_everything():
 @pytest.mark.parametrize(
     "role, allowed",
     [
-        (Role.MANAGER, {Permission.READ, Permission.WRITE, Permission.SUPERVISE}),
+        (Role.MANAGER, {Permission.READ, Permission.WRITE, Permission.SUPERVISE, Permission.MANAGE_CATALOG}),
         (Role.HANDLER, {Permission.READ, Permission.WRITE}),
         (Role.READONLY, {Permission.READ}),
     ],
