@@ -31,6 +31,7 @@ from tenants.provisioning import (
     list_tenants,
     set_status,
 )
+from tenants.revision import NothingToRevise, draft_revision
 from tenants.rules import InvalidSlug
 
 
@@ -43,7 +44,7 @@ def reports_errors(command):
             return command(*args, **kwargs)
         except InvalidSlug as exc:
             raise click.ClickException(f"invalid slug: {exc}") from exc
-        except (TenancyError, ValueError) as exc:
+        except (TenancyError, ValueError, NothingToRevise) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
@@ -143,6 +144,17 @@ def suspend_command(slug):
     """Suspend SLUG: its hosts answer 404 and its jobs do not run."""
     tenant = set_status(_settings().engine, slug, TenantStatus.SUSPENDED)
     click.echo(f"Tenant {tenant.slug} is suspended.")
+
+
+@tenants_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@with_appcontext
+@reports_errors
+def revision_command(message):
+    """Draft a tenant revision from the difference between the models and head."""
+    settings = _settings()
+    path = draft_revision(settings.engine, settings.tenant_metadata, settings.tenant_migrations, message)
+    click.echo(f"Drafted {path} — review it before committing.")
 
 
 @tenants_cli.command("resume")

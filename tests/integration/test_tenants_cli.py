@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+import shutil
 
 import pytest
 from sqlalchemy import select, text
@@ -96,7 +97,7 @@ def test_export_writes_the_schema_dump_and_the_files(app, cli, tenant, tmp_path)
     files = tmp_path / "files"
     app.config["FILES_ROOT"]  # noqa: B018 - the tenancy settings hold the same root
     root = app.extensions["tenancy"].files_root
-    from pathlib import Path
+    import shutil
 
     stored = Path(root) / tenant.schema_name / "documents"
     stored.mkdir(parents=True)
@@ -118,7 +119,7 @@ def test_export_of_unknown_tenant_is_a_clean_error(cli, tmp_path):
 
 
 def test_delete_needs_yes_then_removes_schema_files_and_entry(app, cli, tenant):
-    from pathlib import Path
+    import shutil
 
     from app.extensions import db
 
@@ -141,3 +142,21 @@ def test_add_domain_validates_and_refuses_duplicates(cli, tenant, make_tenant):
     other = make_tenant("o")
     assert_clean_error(cli("add-domain", other.slug, domain), "already registered")
     assert_clean_error(cli("add-domain", other.slug, "not a domain"), "not a valid host name")
+
+
+def test_revision_writes_nothing_when_the_models_match_the_migrations(cli, app, tmp_path, monkeypatch):
+    """Drafted against a copy of the migrations: a test never writes into the repo."""
+    from app.extensions import db
+
+    settings = app.extensions["tenancy"]
+    copy = tmp_path / "tenant"
+    shutil.copytree(settings.tenant_migrations, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(settings, "tenant_migrations", str(copy))
+    before = sorted((copy / "versions").glob("*.py"))
+    result = cli("revision", "-m", "nothing to do")
+    assert_clean_error(result, "models match the migrations")
+    assert sorted((copy / "versions").glob("*.py")) == before
+    with app.app_context(), db.engine.connect() as conn:
+        scratch = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, 'tenant__draft_')").scalar()
+    assert scratch == 0
