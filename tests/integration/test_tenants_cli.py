@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tarfile
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
