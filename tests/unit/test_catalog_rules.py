@@ -1,0 +1,108 @@
+"""Eligibility of a risk for a product, and the lines' default insurance tax."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from app.catalog.lines import LINES, Line
+from app.catalog.rules import eligibility_problems, validate_eligibility
+
+AS_OF = date(2025, 6, 1)
+
+
+def reasons(conditions, risk):
+    return eligibility_problems(conditions, risk, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("op, value, answer, eligible", [
+    ("eq", 2, 2, True), ("eq", 2, "3", False),
+    ("ne", 2, 3, True), ("ne", "2", 2, False),
+    ("gte", 21, 21, True), ("gte", 21, 20, False),
+    ("lte", "2000000", "2000000.00", True), ("lte", "2000000", "2000000.01", False),
+    ("gt", 21, 22, True), ("gt", 21, 21, False),
+    ("lt", 3, 2, True), ("lt", 3, 3, False),
+])
+def test_number_operators(op, value, answer, eligible):
+    assert (reasons([{"attribute": "claims_3y", "op": op, "value": value}], {"claims_3y": answer}) == []) is eligible
+
+
+@pytest.mark.parametrize("op, answer, eligible", [
+    ("in", "private", True), ("in", "business", False), ("not_in", "business", True), ("not_in", "commute", False),
+])
+def test_list_operators(op, answer, eligible):
+    condition = {"attribute": "use", "op": op, "value": ["private", "commute"]}
+    assert (reasons([condition], {"use": answer}) == []) is eligible
+
+
+def test_choice_and_boolean_equality():
+    assert reasons([{"attribute": "parking", "op": "eq", "value": "garage"}], {"parking": "garage"}) == []
+    assert reasons([{"attribute": "backups", "op": "eq", "value": True}], {"backups": True}) == []
+    assert reasons([{"attribute": "backups", "op": "eq", "value": "true"}], {"backups": False}) != []
+
+
+def test_dates_are_measured_in_whole_years():
+    condition = [{"attribute": "licence_date", "op": "gte", "value": 3}]
+    assert reasons(condition, {"licence_date": "2022-06-01"}) == []
+    assert reasons(condition, {"licence_date": "2022-06-02"}) == [
+        "Driving licence date 2022-06-02 (2 years) is not at least 3"]
+
+
+def test_reasons_name_the_attribute_and_the_rule():
+    conditions = [{"attribute": "driver_age", "op": "gte", "value": 21},
+                  {"attribute": "use", "op": "in", "value": ["private", "commute"]}]
+    assert reasons(conditions, {"driver_age": 19, "use": "business"}) == [
+        "Main driver's age 19 is not at least 21", "Use business is not one of private, commute"]
+
+
+def test_a_missing_answer_is_a_reason():
+    assert reasons([{"attribute": "driver_age", "op": "gte", "value": 21}], {"driver_age": ""}) == [
+        "answer missing: Main driver's age"]
+
+
+def test_an_unreadable_answer_is_a_reason():
+    assert reasons([{"attribute": "driver_age", "op": "gte", "value": 21}], {"driver_age": "old"}) == [
+        "answer not understood: Main driver's age"]
+
+
+def test_no_conditions_means_eligible():
+    assert reasons([], {}) == []
+
+
+def codes(conditions, line="motor"):
+    return {(p.path, p.code) for p in validate_eligibility(conditions, line)}
+
+
+def test_valid_conditions():
+    assert codes([{"attribute": "driver_age", "op": "gte", "value": 21},
+                  {"attribute": "use", "op": "in", "value": ["private", "commute"]},
+                  {"attribute": "licence_date", "op": "gte", "value": "2"}]) == set()
+    assert codes([{"attribute": "turnover", "op": "lte", "value": "2000000"}], "rc_pro") == set()
+
+
+@pytest.mark.parametrize("conditions, expected", [
+    ({}, ("", "not_a_list")),
+    (["driver_age >= 21"], ("[0]", "not_an_object")),
+    ([{"attribute": "shoe_size", "op": "eq", "value": 1}], ("[0].attribute", "unknown_attribute")),
+    ([{"attribute": "driver_age", "op": "between", "value": 1}], ("[0].op", "unknown_op")),
+    ([{"attribute": "driver_age", "op": "gte", "value": "young"}], ("[0].value", "not_decimal")),
+    ([{"attribute": "use", "op": "gte", "value": 1}], ("[0].value", "op_mismatch")),
+    ([{"attribute": "use", "op": "in", "value": "private"}], ("[0].value", "not_a_list")),
+    ([{"attribute": "use", "op": "in", "value": ["private", "racing"]}], ("[0].value", "not_a_choice")),
+    ([{"attribute": "use", "op": "eq", "value": "racing"}], ("[0].value", "not_a_choice")),
+    ([{"attribute": "vehicle", "op": "eq", "value": ""}], ("[0].value", "missing")),
+    ([{"attribute": "use", "op": "eq", "value": "private", "unless": "x"}], ("[0].unless", "unknown_key")),
+])
+def test_invalid_conditions_are_refused(conditions, expected):
+    assert expected in codes(conditions)
+
+
+def test_default_tax_rates_follow_article_1001_cgi():
+    """Art. 1001 CGI: 18 % land motor vehicles, 30 % fire risks of homes (MRH),
+    13.27 % "solidaires et responsables" health contracts, 9 % other risks."""
+    rates = {line: definition.tax_rate for line, definition in LINES.items()}
+    assert rates == {
+        Line.MOTOR: D("18.00"), Line.HOME: D("30.00"), Line.HEALTH: D("13.27"),
+        Line.PROFESSIONAL_LIABILITY: D("9.00"), Line.BUSINESS_MULTIRISK: D("9.00"), Line.DECENNIAL: D("9.00"),
+        Line.PROTECTION: D("9.00"), Line.CYBER: D("9.00"),
+    }
