@@ -1,4 +1,5 @@
-"""The demo firm of `make run`: "Cabinet Démo Courtage" and its team."""
+"""The demo firm of `make run`: "Cabinet Démo Courtage", its team, its insurer
+panel and its portfolio of clients."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Flask
 
 from app.auth import services as accounts
 from app.auth.rules import Role
+from app.catalog.models import Insurer
 from app.extensions import db
 from app.platform.services import create_firm
 from tenants.jobs import tenant_context
@@ -39,5 +41,21 @@ def ensure_demo(app: Flask) -> list[str]:
                 accounts.create_user(db.session, admin, email=email, full_name=name, role=role,
                                      password=DEMO_PASSWORD)
             db.session.commit()
+    with tenant_context(db.session, db.engine, DEMO_SLUG):
+        _add_business_data()
     return [f"admin:   {ADMIN[1]} / {DEMO_PASSWORD}",
             f"handler: {TEAM[1][1]} / {DEMO_PASSWORD} (all demo accounts share this password)"]
+
+
+def _add_business_data() -> None:
+    """Give the demo firm its panel and clients once (also to a demo firm made
+    before those areas existed)."""
+    from app.demo.catalog import add_panel
+    from app.demo.portfolio import add_portfolio
+
+    if db.session.query(Insurer.id).first() is not None:
+        return
+    admin = accounts.find_by_email(db.session, ADMIN[1])
+    add_panel(db.session)
+    add_portfolio(db.session, admin, accounts.list_users(db.session))
+    db.session.commit()
