@@ -33,15 +33,16 @@ OLDEST_PLAUSIBLE_AGE = 120
 NAF_PATTERN = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
 PHONE_CHARACTERS = re.compile(r"^\+?[\d\s.\-()]+$")
 CENT = Decimal("0.01")
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
 
 # --- search ---------------------------------------------------------------
 
 def normalise(text: str | None) -> str:
-    """Lower-case ``text``, strip accents (NFKD), turn every run of
-    non-alphanumerics into one space."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    """Lower-case ``text``, strip accents (NFKD), spell out ligatures NFKD
+    keeps (œ, æ, ß), turn every run of non-alphanumerics into one space."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower().translate(LIGATURES))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(re.split(r"[^a-z0-9]+", plain)).strip()
 
 

@@ -182,3 +182,7 @@ def staff(session: Session) -> list[User]:
 
 def by_reference(session: Session, reference: str) -> Client | None:
     return session.scalar(select(Client).where(Client.reference == reference.strip().upper()))
+
+
+def staff_member(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)

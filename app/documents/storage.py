@@ -51,3 +51,8 @@ def read(session: Session, key: str) -> bytes:
         return _path(session, key).read_bytes()
     except FileNotFoundError as exc:
         raise StorageError(f"missing file {key!r}") from exc
+
+
+def remove(session: Session, key: str) -> None:
+    """Delete a file of the tenant (no error when already gone)."""
+    _path(session, key).unlink(missing_ok=True)
