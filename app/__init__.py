@@ -71,18 +71,21 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
+    from app.catalog.views import bp as catalog_bp
     from app.crm.views import bp as crm_bp
     from app.devmail.views import bp as devmail_bp
     from app.documents.views import bp as documents_bp
     from app.platform.views import bp as platform_bp
+    from app.quotes.views import bp as quotes_bp
     from app.settings.views import bp as settings_bp
     from app.web.views import bp as web_bp
     from app.workspace.views import home_bp
 
-    for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp):
+    for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp, catalog_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(crm_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(quotes_bp)
 
 
 def _register_commands(app: Flask) -> None:

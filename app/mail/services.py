@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from app.jobs.queue import enqueue
 
 
-def compose(to: str, subject: str, template: str, *, sender_name: str, locale: str = "fr", **context) -> str:
-    """Render ``emails/<template>.txt`` and ``.html`` into a MIME message."""
+def compose(to: str, subject: str, template: str, *, sender_name: str, locale: str = "fr",
+            attachments: tuple[tuple[str, str, bytes], ...] = (), **context) -> str:
+    """Render ``emails/<template>.txt`` and ``.html`` into a MIME message, with
+    ``attachments`` as (file name, content type, content)."""
     with force_locale(locale):
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", **context)
@@ -26,6 +28,9 @@ def compose(to: str, subject: str, template: str, *, sender_name: str, locale: s
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for filename, content_type, content in attachments:
+        maintype, subtype = content_type.split("/", 1)
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message.as_string()
 
 

@@ -12,8 +12,9 @@ import decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
@@ -29,6 +30,11 @@ ACCEPTANCE_CHANNELS = (("on_screen", _l("On screen, with the handler")), ("signe
 BOOLEAN_CHOICES = (("", "—"), ("true", _l("Yes")), ("false", _l("No")))
 NOT_A_NUMBER = _l("Enter a number, e.g. 1250 or 1250.50.")
 NOT_A_DATE = _l("Enter a date.")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class AmountField(DecimalField):
@@ -73,9 +79,9 @@ def risk_field(attribute: RiskAttribute):
     if kind is AttributeType.DATE:
         return DateField(label, [Optional()], render_kw={"type": "date"})
     if kind is AttributeType.CHOICE:
-        return SelectField(label, [Optional()], choices=[("", "—"), *attribute.choices])
+        return SelectField(label, [Optional()], choices=choices([("", "—"), *attribute.choices]))
     if kind is AttributeType.BOOLEAN:
-        return SelectField(label, [Optional()], choices=BOOLEAN_CHOICES)
+        return SelectField(label, [Optional()], choices=choices(BOOLEAN_CHOICES))
     return StringField(label, [Optional(), Length(max=250)])
 
 
@@ -157,7 +163,7 @@ class ManualOfferBaseForm(FlaskForm):
     fees = AmountField(_l("Fees"), [Optional(), NumberRange(min=0)])
     tax_rate = AmountField(_l("Insurance tax rate (%)"), [Optional(), NumberRange(min=0, max=100)])
     commission_rate = AmountField(_l("Commission rate (%)"), [Optional(), NumberRange(min=0, max=100)])
-    payment_options = SelectMultipleField(_l("Payment options"), choices=PAYMENT_OPTIONS, validators=[Optional()])
+    payment_options = SelectMultipleField(_l("Payment options"), choices=choices(PAYMENT_OPTIONS), validators=[Optional()])
     exclusions = TextAreaField(_l("Exclusions"), [Optional(), Length(max=5000)])
     valid_until = DateField(_l("Valid until"), [Optional()], render_kw={"type": "date"})
     document = FileField(_l("The insurer's document (PDF or image)"))
@@ -189,7 +195,7 @@ def manual_offer_form(definition: LineDefinition, insurers, **kwargs) -> ManualO
     form_class = type(f"ManualOfferForm_{definition.line.value}", (ManualOfferBaseForm,),
                       {"definition": definition, **fields})
     form = form_class(**kwargs)
-    form.insurer_id.choices = [(insurer.id, insurer.name) for insurer in insurers]
+    form.insurer_id.choices = choices((insurer.id, insurer.name) for insurer in insurers)
     return form
 
 
@@ -204,10 +210,7 @@ class RecommendForm(FlaskForm):
 
 
 class AcceptanceForm(FlaskForm):
-    channel = SelectField(_l("How the client accepted"), choices=ACCEPTANCE_CHANNELS, validators=[InputRequired()])
+    channel = SelectField(_l("How the client accepted"), choices=choices(ACCEPTANCE_CHANNELS), validators=[InputRequired()])
     accepted_on = DateField(_l("Date of acceptance"), [InputRequired(message=NOT_A_DATE)], render_kw={"type": "date"})
     note = TextAreaField(_l("Note"), [Optional(), Length(max=2000)])
 
-
-class SendAdviceForm(FlaskForm):
-    advice_id = HiddenField(validators=[DataRequired()])

@@ -58,6 +58,8 @@ class NeedsAnalysis(Timestamps, db.Model):
     )
     recommendation_reasons: Mapped[str | None] = mapped_column(Text)
     compared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: why the handler closed it without an accepted offer
+    closed_reason: Mapped[str | None] = mapped_column(Text)
     handler_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 

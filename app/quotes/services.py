@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -15,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import services as audit
 from app.catalog.lines import Line, line_definition
 from app.columns import utcnow
+from app.crm.rules import normalise
 from app.crm.models import Client, ClientStatus, Interaction, InteractionKind
 from app.documents import services as documents
 from app.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
@@ -66,14 +65,9 @@ def client_of(session: Session, needs: NeedsAnalysis) -> Client:
     return session.get(Client, needs.client_id)
 
 
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
 def search_clients(session: Session, query: str, limit: int = 20) -> list[Client]:
     """Clients whose name (accents ignored) or reference contains ``query``."""
-    folded = _folded(query)
+    folded = normalise(query)
     statement = select(Client).order_by(Client.sort_name, Client.id).limit(limit)
     if folded:
         pattern = f"%{folded.replace('%', '').replace('_', '')}%"
@@ -223,7 +217,3 @@ def make_customer(session: Session, actor, client: Client) -> None:
         audit.record(session, actor, "client.become_customer", "client", client.id,
                      before={"status": client.status}, after={"status": ClientStatus.CUSTOMER.value})
         client.status = ClientStatus.CUSTOMER.value
-
-
-def as_decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
