@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DateTimeLocalField, Field, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.catalog.lines import line_choices
@@ -20,8 +21,8 @@ from app.crm.labels import (AML_RISK_LABELS, CIVILITY_LABELS, DIRECTION_LABELS, 
 from app.crm.services import IDENTITY_FIELDS
 
 
-def _choices(labels: dict, blank: bool = False) -> list:
-    return ([("", "—")] if blank else []) + list(labels.items())
+def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
+    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def _optional_id(value):
@@ -143,7 +144,7 @@ class AmlForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     marketing_consent = SelectField(_l("Agrees to receive offers"), coerce=lambda value: value in (True, "yes"),
-                                    choices=[("no", _l("No")), ("yes", _l("Yes"))])
+                                    choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))])
     marketing_consent_on = DateField(_l("Since"), validators=[Optional()])
     version = VersionField(validators=[InputRequired()])
 
@@ -154,7 +155,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class HeldElsewhereForm(FlaskForm):
-    held_elsewhere = MultiCheckboxField(_l("Lines held elsewhere"), choices=line_choices)
+    held_elsewhere = MultiCheckboxField(_l("Lines held elsewhere"), choices=lambda: [SelectChoice(value, label) for value, label in line_choices()])
     version = VersionField(validators=[InputRequired()])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template
+from wtforms.fields.choices import SelectChoice
 
 from app.crm import followup, records, services
 from app.crm.forms import (AmlForm, ConsentForm, ContactForm, DismissForm, HeldElsewhereForm, InteractionForm,
@@ -21,8 +22,8 @@ def client_or_404(client_id: int) -> Client:
     return services.get(db.session, client_id) or abort(404)
 
 
-def staff_choices() -> list[tuple]:
-    return [("", "—")] + [(user.id, user.full_name) for user in services.staff(db.session)]
+def staff_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "—")] + [SelectChoice(user.id, user.full_name) for user in services.staff(db.session)]
 
 
 def task_form(formdata=None) -> TaskForm:
