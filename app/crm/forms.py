@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, DateTimeLocalField, Field, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from app.catalog.lines import line_choices
 from app.crm import rules
@@ -27,6 +27,14 @@ def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
 
 def _optional_id(value):
     return int(value) if value not in (None, "", "None") else None
+
+
+def _yes_no(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("yes", "no"):
+        return value == "yes"
+    raise ValueError(value)
 
 
 class AmountField(StringField):
@@ -96,7 +104,8 @@ class ClientForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    civility = SelectField(_l("Civility"), choices=_choices(CIVILITY_LABELS, blank=True))
+    civility = SelectField(_l("Civility"), choices=_choices(CIVILITY_LABELS, blank=True), validate_choice=False,
+                           validators=[Optional(), AnyOf(rules.CIVILITIES)])
     first_name = StringField(_l("First name"), validators=[Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     role = StringField(_l("Role"), validators=[Length(max=100)])
@@ -107,7 +116,8 @@ class ContactForm(FlaskForm):
 
 class InteractionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices(INTERACTION_LABELS), default="call")
-    direction = SelectField(_l("Direction"), choices=_choices(DIRECTION_LABELS, blank=True))
+    direction = SelectField(_l("Direction"), choices=_choices(DIRECTION_LABELS, blank=True), validate_choice=False,
+                            validators=[Optional(), AnyOf(rules.DIRECTIONS)])
     occurred_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                      validators=[Optional()])
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
@@ -139,11 +149,11 @@ class AmlForm(FlaskForm):
 
     def validate_aml_checked_on(self, field) -> None:
         if field.data and field.data > date.today():
-            raise ValueError(_l("The check cannot be dated in the future."))
+            raise ValidationError(_l("The check cannot be dated in the future."))
 
 
 class ConsentForm(FlaskForm):
-    marketing_consent = SelectField(_l("Agrees to receive offers"), coerce=lambda value: value in (True, "yes"),
+    marketing_consent = SelectField(_l("Agrees to receive offers"), coerce=_yes_no,
                                     choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))])
     marketing_consent_on = DateField(_l("Since"), validators=[Optional()])
     version = VersionField(validators=[InputRequired()])

@@ -57,9 +57,9 @@ def update_held_elsewhere(session: Session, actor, client: Client, *, version: i
 
 
 def lines_with_us(session: Session, client: Client) -> set[str]:
-    """Lines of the client's accepted offers."""
+    """Lines of the client's accepted offers (not withdrawn)."""
     query = (select(NeedsAnalysis.line).join(Offer, Offer.needs_id == NeedsAnalysis.id)
-             .where(NeedsAnalysis.client_id == client.id, Offer.accepted_at.is_not(None)))
+             .where(NeedsAnalysis.client_id == client.id, Offer.accepted_at.is_not(None), Offer.is_withdrawn.is_(False)))
     return set(session.scalars(query))
 
 
