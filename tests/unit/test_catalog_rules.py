@@ -106,3 +106,64 @@ def test_default_tax_rates_follow_article_1001_cgi():
         Line.PROFESSIONAL_LIABILITY: D("9.00"), Line.BUSINESS_MULTIRISK: D("9.00"), Line.DECENNIAL: D("9.00"),
         Line.PROTECTION: D("9.00"), Line.CYBER: D("9.00"),
     }
+
+
+def test_siren_is_checked_with_its_luhn_key():
+    from app.catalog.insurer_rules import normalise_siren
+
+    assert normalise_siren("542 110 291") == "542110291"
+    assert normalise_siren("  ") is None
+    with pytest.raises(ValueError):
+        normalise_siren("542110292")
+
+
+@pytest.mark.parametrize("channel, email, endpoint, expected", [
+    ("email", "p@alpha.fr", None, {}),
+    ("email", "", None, {"placement_email": "placement_email_required"}),
+    ("api", None, "https://api.alpha.fr/placements", {}),
+    ("api", None, "http://localhost:8055/p", {}),
+    ("api", None, "http://127.0.0.1/p", {}),
+    ("api", None, "http://api.alpha.fr/p", {"api_endpoint": "api_endpoint_not_https"}),
+    ("api", None, "ftp://api.alpha.fr", {"api_endpoint": "api_endpoint_invalid"}),
+    ("api", None, "", {"api_endpoint": "api_endpoint_required"}),
+    ("fax", None, None, {"placement_channel": "placement_channel_invalid"}),
+])
+def test_placement_channel_needs_its_address(channel, email, endpoint, expected):
+    from app.catalog.insurer_rules import placement_problems
+
+    assert placement_problems(channel, email, endpoint) == expected
+
+
+def test_secrets_are_shown_masked():
+    from app.catalog.insurer_rules import mask_secret
+
+    assert mask_secret("abcdefghij1234") == "••••••••1234"
+    assert mask_secret(None) == ""
+
+
+class Agreement:
+    def __init__(self, line, starts_on, ends_on=None, rate=D("10")):
+        self.line, self.starts_on, self.ends_on, self.new_business_rate = line, starts_on, ends_on, rate
+
+
+def test_agreements_of_one_line_must_not_overlap():
+    from app.catalog.insurer_rules import agreement_problems
+
+    others = [Agreement("motor", date(2025, 1, 1), date(2025, 12, 31))]
+    ok = agreement_problems("motor", D("15"), D("10"), date(2026, 1, 1), None, others)
+    assert ok == {}
+    assert agreement_problems("motor", D("15"), D("10"), date(2025, 12, 31), None, others) == {
+        "starts_on": "agreement_overlap"}
+    assert agreement_problems(None, D("15"), D("10"), date(2025, 6, 1), None, others) == {}
+    assert agreement_problems("motor", D("101"), D("-1"), date(2026, 1, 1), date(2026, 1, 1), []) == {
+        "new_business_rate": "rate_out_of_range", "renewal_rate": "rate_out_of_range", "ends_on": "end_before_start"}
+
+
+def test_the_line_agreement_wins_over_the_all_lines_one():
+    from app.catalog.insurer_rules import applicable_agreement
+
+    general, motor = Agreement(None, date(2025, 1, 1)), Agreement("motor", date(2025, 1, 1), date(2025, 6, 30))
+    assert applicable_agreement([general, motor], "motor", date(2025, 6, 30)) is motor
+    assert applicable_agreement([general, motor], "motor", date(2025, 7, 1)) is general
+    assert applicable_agreement([general, motor], "home", date(2025, 3, 1)) is general
+    assert applicable_agreement([motor], "motor", date(2024, 12, 31)) is None
