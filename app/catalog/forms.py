@@ -14,9 +14,8 @@ from app.catalog.lines import LINES, line_choices
 
 PAYMENT_OPTION_LABELS = {"annual": _l("Annual"), "half_yearly": _l("Half-yearly"),
                          "quarterly": _l("Quarterly"), "monthly": _l("Monthly")}
-FACTOR_KINDS = [("bands", _l("Bands (ranges of a number or years)")), ("table", _l("Table (one multiplier per choice)")),
-                ("coefficient", _l("Coefficient (multiply by the answer)")),
-                ("per_unit", _l("Per unit (add a rate per started unit)"))]
+FACTOR_KINDS = [("bands", _l("Bands")), ("table", _l("Table")), ("coefficient", _l("Coefficient")),
+                ("per_unit", _l("Per unit"))]
 
 
 def choices(pairs) -> list[SelectChoice]:

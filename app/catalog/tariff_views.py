@@ -18,7 +18,7 @@ from app.catalog.forms import EligibilityForm, TariffForm
 from app.catalog.lines import LINES, Line
 from app.catalog.messages import catalog_error_message, pricing_message, problem_message, step_label
 from app.catalog.product_views import load_product
-from app.catalog.rules import TariffError, eligibility_problems, insurance_tax, price, validate_tariff
+from app.catalog.rules import FEES_STEP, TariffError, eligibility_problems, insurance_tax, price, validate_tariff
 from app.catalog.services import CatalogError
 from app.catalog.tariff_editor import (FactorInput, condition_rows, conditions_from_rows, factor_inputs, locate,
                                        tariff_from_inputs)
@@ -176,7 +176,7 @@ def trial(product, risk: dict, option_codes: list[str], as_of: date) -> dict:
     rate = catalog.tax_rate(db.session, product.line)
     tax = insurance_tax(pricing.net + pricing.fees, rate)
     result.update(pricing=pricing, tax_rate=rate, tax=tax, total=pricing.net + pricing.fees + tax,
-                  steps=[(step_label(s.label), s.detail, s.amount) for s in pricing.steps])
+                  steps=[(step_label(s.label), s.detail, s.amount) for s in pricing.steps if s.label != FEES_STEP])
     return result
 
 
