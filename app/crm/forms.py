@@ -153,7 +153,7 @@ class AmlForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    marketing_consent = SelectField(_l("Agrees to receive offers"), coerce=_yes_no,
+    marketing_consent = SelectField(_l("Marketing consent"), coerce=_yes_no,
                                     choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))])
     marketing_consent_on = DateField(_l("Since"), validators=[Optional()])
     version = VersionField(validators=[InputRequired()])

@@ -87,6 +87,22 @@ CROSS_SELL = {
 }
 
 
+HISTORY_LABELS = {
+    "client.create": _l("File created"),
+    "client.update": _l("Identity changed"),
+    "client.contact_add": _l("Contact added"),
+    "client.contact_update": _l("Contact changed"),
+    "client.contact_remove": _l("Contact removed"),
+    "client.interaction_add": _l("Exchange logged"),
+    "client.task_add": _l("Task added"),
+    "client.task_done": _l("Task done"),
+    "client.aml_update": _l("AML assessment updated"),
+    "client.consent_update": _l("Marketing consent updated"),
+    "client.held_elsewhere_update": _l("Lines held elsewhere updated"),
+    "client.cross_sell_dismiss": _l("Suggestion set aside"),
+}
+
+
 def problem_message(code: str, **values) -> str:
     message = PROBLEMS.get(code)
     return str(message) % values if message is not None and values else str(message or code)
