@@ -5,7 +5,7 @@ closes a cycle, so it is added once both tables exist.
 
 Revision ID: t0002
 Revises: t0001
-Create Date: 2026-11-25 17:17:15.154207
+Create Date: 2026-11-25 17:32:09.721752
 """
 
 from alembic import op
@@ -248,6 +248,7 @@ def upgrade() -> None:
     sa.Column('recommended_offer_id', sa.BigInteger(), nullable=True),
     sa.Column('recommendation_reasons', sa.Text(), nullable=True),
     sa.Column('compared_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_reason', sa.Text(), nullable=True),
     sa.Column('handler_id', sa.BigInteger(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
