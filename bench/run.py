@@ -1,5 +1,6 @@
 """`make bench`: provisioning, `flask tenants migrate` and page latency against
-the number of tenants. Writes bench/RESULTS.md.
+the number of tenants; comparing 40 products; client search at 50,000 clients.
+Writes bench/RESULTS.md.
 
 Environment: BENCH_TENANTS (default 500), BENCH_REQUESTS (default 200),
 BENCH_DATABASE_URL (a PostgreSQL server to use instead of an embedded one; a
@@ -19,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import latency, migration, provisioning
+from bench import latency, migration, provisioning, workspace
 from bench.common import bench_database, log, make_app, server_version
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -83,6 +84,16 @@ def main() -> int:
         with app.app_context():
             rev = migration.new_revision(app, engine, schemas, tmp_path)
         phases["migrate new revision"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[4] comparing {workspace.PRODUCTS} products for one needs analysis")
+        compared = workspace.comparison(app)
+        phases["comparison"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[5] client search at {workspace.BIG} and {workspace.SMALL} clients")
+        searched = workspace.search(app)
+        phases["client search"] = time.perf_counter() - t
         engine.dispose()
 
     duration = time.perf_counter() - started
@@ -94,6 +105,7 @@ def main() -> int:
         "load": (load_start, os.getloadavg()),
     }
     text = render(context, prov, lat_small, lat_big, head, cli, sub, rev)
+    text += "\n".join(workspace.render(compared, searched)) + "\n"
     RESULTS.write_text(text)
     print()
     print(text)
