@@ -65,7 +65,9 @@ def app(database_url, instance_dir):
     from tenants.migrate import upgrade_shared
 
     os.environ["DATABASE_URL"] = database_url
-    flask_app = create_app(throwaway(database_url, instance_dir, "test"))
+    # Tests read the English source strings (the msgids); tests/integration/
+    # test_translations.py checks the French catalogue and the French default.
+    flask_app = create_app(throwaway(database_url, instance_dir, "test") | {"BABEL_DEFAULT_LOCALE": "en"})
     with flask_app.app_context():
         upgrade_shared(db.engine, flask_app.extensions["tenancy"].shared_migrations)
     return flask_app

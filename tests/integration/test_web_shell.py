@@ -52,7 +52,12 @@ def test_unsafe_requests_without_csrf_token_are_refused(app, tenant):
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_french_by_default_english_on_request(client_for, tenant):
+def test_french_by_default_english_on_request(app, client_for, tenant, monkeypatch):
+    from app.config import load
+
+    product = load({"SQLALCHEMY_DATABASE_URI": "postgresql://unused", "INSTANCE_PATH": app.config["INSTANCE_PATH"]})
+    assert product["BABEL_DEFAULT_LOCALE"] == "fr"
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "fr")
     client = client_for(tenant)
     assert 'lang="fr"' in client.get("/login").text
     assert client.post("/language", data={"language": "en", "next": "/login"}).status_code == 303
