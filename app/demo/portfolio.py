@@ -142,13 +142,33 @@ def add_portfolio(session, actor, staff: list) -> list:
         client = clients.create(session, actor, values, handler_id=handler.id)
         _enrich(session, client, handler, rng, fake, activity)
         line = lines[0]
-        session.add(NeedsAnalysis(client_id=client.id, line=line, handler_id=handler.id,
-                                  risk=_risk(line, values | {"_activity": activity}, rng), wanted=_wanted(line),
-                                  budget=Decimal(rng.randrange(3, 40) * 100),
-                                  notes="Étude demandée lors du dernier échange."))
-        created.append(client)
+        needs = NeedsAnalysis(client_id=client.id, line=line, handler_id=handler.id,
+                              risk=_risk(line, values | {"_activity": activity}, rng), wanted=_wanted(line),
+                              budget=Decimal(rng.randrange(3, 40) * 100),
+                              notes="Étude demandée lors du dernier échange.")
+        session.add(needs)
+        created.append((client, needs))
     session.flush()
-    return created
+    _compare_and_recommend(session, actor, [needs for _client, needs in created], rng)
+    return [client for client, _needs in created]
+
+
+def _compare_and_recommend(session, actor, analyses: list[NeedsAnalysis], rng: random.Random) -> None:
+    """Two needs analyses in three are compared; half of those carry the
+    handler's recommendation of the best-fitting offer."""
+    from app.quotes.comparison import compare
+    from app.quotes.decisions import recommend
+
+    for index, needs in enumerate(analyses):
+        if index % 3 == 0:
+            continue
+        offers = compare(session, actor, needs)
+        session.flush()
+        if offers and rng.random() < 0.5:
+            best = max(offers, key=lambda offer: (offer.fit_score, -offer.total))
+            recommend(session, actor, needs, best, version=needs.version, reasons=(
+                "Meilleure adéquation aux garanties demandées, plafonds conformes aux souhaits du client "
+                "et prime dans le budget annoncé."))
 
 
 def _enrich(session, client, handler, rng: random.Random, fake: Faker, activity: str | None) -> None:
