@@ -81,11 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.views import bp as web_bp
     from app.workspace.views import home_bp
 
-    for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp, catalog_bp):
+    for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
+                      crm_bp, documents_bp, catalog_bp, quotes_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(crm_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(quotes_bp)
 
 
 def _register_commands(app: Flask) -> None:
