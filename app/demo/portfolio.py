@@ -48,6 +48,10 @@ INTERACTIONS = [
      "Le client s'engage à les envoyer cette semaine."),
 ]
 
+#: a plausible yearly budget by line (EUR), before the client's own variation
+BUDGETS = {"motor": 700, "home": 350, "rc_pro": 2500, "multirisk": 1800, "decennial": 4500, "health": 1600,
+           "protection": 2500, "cyber": 2200}
+
 TASKS = ["Rappeler pour le relevé d'information", "Préparer le comparatif", "Envoyer le document de conseil",
          "Vérifier le Kbis", "Point téléphonique de suivi"]
 
@@ -129,7 +133,7 @@ def add_portfolio(session, actor, staff: list) -> list:
     """Create the demo clients with their timeline, tasks and needs analyses."""
     fake, rng = Faker("fr_FR"), random.Random(SEED)
     fake.seed_instance(SEED)
-    handlers = [user for user in staff if user.role in ("handler", "manager")] or staff
+    handlers = [user for user in staff if user.role in ("admin", "handler", "manager")] or staff
     created = []
     for index in range(INDIVIDUALS + BUSINESSES):
         if index < INDIVIDUALS:
@@ -144,7 +148,8 @@ def add_portfolio(session, actor, staff: list) -> list:
         line = lines[0]
         needs = NeedsAnalysis(client_id=client.id, line=line, handler_id=handler.id,
                               risk=_risk(line, values | {"_activity": activity}, rng), wanted=_wanted(line),
-                              budget=Decimal(rng.randrange(3, 40) * 100),
+                              budget=Decimal(BUDGETS[line]) * rng.choice([Decimal("0.8"), 1, Decimal("1.3")]),
+                              wanted_effective_date=date(2027, 1, 1),
                               notes="Étude demandée lors du dernier échange.")
         session.add(needs)
         created.append((client, needs))
