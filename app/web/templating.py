@@ -7,6 +7,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.audit.labels import ACTION_LABELS, OBJECT_LABELS
 from app.auth.forms import ROLE_LABELS
 from app.auth.rules import Permission, can
 
@@ -41,6 +42,8 @@ def _template_context() -> dict:
         "get_locale": get_locale,
         "navigation": navigation,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
+        "audit_action_label": lambda action: ACTION_LABELS.get(action, action),
+        "audit_object_label": lambda kind: OBJECT_LABELS.get(kind, kind),
         "can": lambda permission: bool(getattr(current_user, "role", None))
         and can(current_user.role, Permission(permission)),
         "languages": current_app.config["LANGUAGES"],
