@@ -64,11 +64,13 @@ def test_the_advice_pdf_names_the_client_the_offers_and_the_reasons(admin, firm,
 
 def test_the_advice_pdf_follows_the_locale(admin_client, firm, bound):
     _recommend(admin_client, bound, firm)
+    assert admin_client.post("/language", data={"language": "fr", "next": "/"}).status_code == 303
     advice_id = _generate(admin_client, bound, firm)
     pdf = admin_client.get(f"/offers/{firm['needs_id']}/advice/{advice_id}").data
     text = " ".join(pdf_text(pdf).replace("\u202f", " ").replace("\xa0", " ").split())
     assert "Atelier Dupont Architectes" in text
-    assert "1 000,00 €" in text  # amounts formatted the French way: the UI's default language
+    assert "1 000,00 €" in text  # amounts formatted the French way
+    assert "Document d'information et de conseil" in text
 
 
 def test_the_advice_is_emailed_with_the_pdf_attached(admin, firm, bound, mailbox, jobs):
