@@ -58,6 +58,15 @@ def test_the_table_shows_ineligible_products_with_their_reasons(admin, firm):
     assert "RC Pro Solo" not in admin.get(f"/offers/{firm['needs_id']}/comparison?eligible_only=1").text
 
 
+def test_each_quote_shows_how_its_premium_was_computed(admin, firm):
+    admin.post(f"/offers/{firm['needs_id']}/compare")
+    page = admin.get(f"/offers/{firm['needs_id']}/comparison").text
+    breakdowns = page.split('data-testid="offer-breakdown"')[1:]
+    assert len(breakdowns) == 2
+    assert all("Base premium" in part.split("</details>")[0] for part in breakdowns)
+    assert "Fees" in breakdowns[0].split("</details>")[0]
+
+
 def test_a_product_whose_tariff_lacks_an_answer_names_it(admin, firm, bound):
     with bound(firm["tenant"]) as session:
         needs = session.get(NeedsAnalysis, firm["needs_id"])
