@@ -66,8 +66,9 @@ def populate_audit_log(engine, schemas: list[str], rows: int = AUDIT_ROWS) -> fl
                 f"SELECT now() - g * interval '1 minute', 'bench@example.fr', 'bench.event', 'thing', "
                 f"g::text, jsonb_build_object('n', g) FROM generate_series(1, {rows}) AS g"
             )
-    with engine.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
+    for first in range(0, len(schemas), 100):  # a database-wide ANALYZE would lock every tenant's tables at once
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{schema}".audit_log' for schema in schemas[first:first + 100]))
     return time.perf_counter() - start
 
 

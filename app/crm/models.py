@@ -67,7 +67,7 @@ class Client(Timestamps, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ClientStatus.PROSPECT.value)
     display_name: Mapped[str] = mapped_column(String(250))
     sort_name: Mapped[str] = mapped_column(String(250))
-    search_vector: Mapped[str | None] = mapped_column(TSVECTOR)
+    search_vector: Mapped[str | None] = mapped_column(TSVECTOR, deferred=True)
 
     # individuals
     civility: Mapped[str | None] = mapped_column(String(10))
