@@ -4,12 +4,19 @@ a schema is provisioned or compared with the migrations."""
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.catalog.models import CommissionAgreement, Guarantee, Insurer, InsurerContact, LineSetting, Product
+from app.contracts.models import (Attestation, Cancellation, Clause, Contract, ContractClause, ContractEvent,
+                                  ContractVersion, Endorsement, Letter, LetterTemplate, RenewalNotice)
 from app.crm.models import Client, Contact, CrossSellDismissal, Interaction, Task
 from app.documents.models import Document
+from app.insurer_api.models import InboundRequest, InsurerApiKey
+from app.outbox.models import DeliveryAttempt, OutboxMessage
+from app.placements.models import Placement, PlacementNote
 from app.quotes.models import AdviceDocument, NeedsAnalysis, Offer
 
 __all__ = [
-    "AdviceDocument", "AuditEntry", "Client", "CommissionAgreement", "Contact", "CrossSellDismissal",
-    "Document", "Guarantee", "Insurer", "InsurerContact", "Interaction", "LineSetting", "NeedsAnalysis",
-    "Offer", "Product", "Task", "User",
+    "AdviceDocument", "Attestation", "AuditEntry", "Cancellation", "Clause", "Client", "CommissionAgreement",
+    "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
+    "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",
+    "InsurerContact", "Interaction", "Letter", "LetterTemplate", "LineSetting", "NeedsAnalysis", "Offer",
+    "OutboxMessage", "Placement", "PlacementNote", "Product", "RenewalNotice", "Task", "User",
 ]

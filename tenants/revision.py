@@ -15,7 +15,8 @@ import secrets
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import BLANK_SCHEMA, MetaData
+from alembic.operations import ops
+from sqlalchemy import BLANK_SCHEMA, ForeignKeyConstraint, MetaData
 from sqlalchemy.engine import Engine
 
 from tenants.migrate import alembic_config, script_directory, upgrade_schema
@@ -30,6 +31,28 @@ def _schemaless_copy(metadata: MetaData) -> MetaData:
     for table in metadata.sorted_tables:
         table.to_metadata(copy, schema=None, referred_schema_fn=lambda *args: BLANK_SCHEMA)
     return copy
+
+
+def defer_cyclic_foreign_keys(context, revision, directives) -> None:
+    """Alembic hook: a foreign key declared ``use_alter`` (it closes a cycle
+    between tables) cannot be created with its table; add it once every table
+    exists, and drop it first on the way down."""
+    script = directives[0]
+    deferred = []
+    for operation in script.upgrade_ops.ops:
+        if not isinstance(operation, ops.CreateTableOp):
+            continue
+        for element in list(operation.columns):
+            if isinstance(element, ForeignKeyConstraint) and element.use_alter:
+                operation.columns = [other for other in operation.columns if other is not element]
+                referent, _column = element.elements[0].target_fullname.rsplit(".", 1)
+                deferred.append(ops.CreateForeignKeyOp(
+                    element.name, operation.table_name, referent.rsplit(".", 1)[-1], list(element.column_keys),
+                    [fk.column.name if fk.column is not None else fk.target_fullname.rsplit(".", 1)[1]
+                     for fk in element.elements], ondelete=element.ondelete))
+    script.upgrade_ops.ops.extend(deferred)
+    script.downgrade_ops.ops[0:0] = [
+        ops.DropConstraintOp(fk.constraint_name, fk.source_table, type_="foreignkey") for fk in deferred]
 
 
 def next_revision_id(script_location: str) -> str:
@@ -54,8 +77,8 @@ def draft_revision(engine: Engine, metadata: MetaData, script_location: str, mes
             conn.exec_driver_sql(f'SET LOCAL search_path TO "{scratch}"')
             config = alembic_config(script_location)
             config.set_main_option("file_template", f"{revision_id[1:]}_{slug}")
-            config.attributes.update(connection=conn, schema=scratch,
-                                     target_metadata=_schemaless_copy(metadata))
+            config.attributes.update(connection=conn, schema=scratch, target_metadata=_schemaless_copy(metadata),
+                                     process_revision_directives=defer_cyclic_foreign_keys)
             script = command.revision(config, message=message, autogenerate=True, rev_id=revision_id)
         script_directory.cache_clear()
         path = Path(script.path)

@@ -90,12 +90,15 @@ class CommissionAgreement(Timestamps, db.Model):
 
 
 class LineSetting(Timestamps, db.Model):
-    """The firm's own insurance tax rate for a line, when it differs from the default."""
+    """The firm's settings for a line: its own insurance tax rate, and the
+    indexation of premiums at renewal."""
 
     __tablename__ = "line_setting"
 
     line: Mapped[str] = mapped_column(String(20), primary_key=True)
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    #: yearly premium indexation applied at renewal, in percent
+    index_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0.00"), server_default="0")
 
 
 class Product(Timestamps, db.Model):

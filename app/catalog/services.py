@@ -131,7 +131,8 @@ def tax_rate(session: Session, line: str) -> Decimal:
 def tax_rates(session: Session) -> list[TaxRate]:
     """Return every line with its default rate (Art. 1001 CGI) and the firm's own."""
     settings = {s.line: s.tax_rate for s in session.scalars(select(LineSetting))}
-    return [TaxRate(line.value, definition.label, definition.tax_rate, settings.get(line.value))
+    return [TaxRate(line.value, definition.label, definition.tax_rate,
+                    None if settings.get(line.value) == definition.tax_rate else settings.get(line.value))
             for line, definition in LINES.items()]
 
 
@@ -146,7 +147,7 @@ def set_tax_rate(session: Session, actor, line: str, rate: Decimal) -> None:
         return
     setting = session.get(LineSetting, line)
     if setting is None:
-        session.add(LineSetting(line=line, tax_rate=rate))
+        session.add(LineSetting(line=line, tax_rate=rate, index_rate=Decimal("0.00")))
     else:
         setting.tax_rate = rate
     audit.record(session, actor, "tax_rate.update", "line_setting", line,
@@ -158,6 +159,7 @@ def reset_tax_rate(session: Session, actor, line: str) -> None:
     setting = session.get(LineSetting, Line(line).value)
     if setting is None:
         return
+    default = line_definition(line).tax_rate
     audit.record(session, actor, "tax_rate.reset", "line_setting", setting.line,
-                 before={"tax_rate": setting.tax_rate}, after={"tax_rate": line_definition(line).tax_rate})
-    session.delete(setting)
+                 before={"tax_rate": setting.tax_rate}, after={"tax_rate": default})
+    setting.tax_rate = default

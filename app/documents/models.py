@@ -24,6 +24,14 @@ class DocumentKind(StrEnum):
     PROOF_OF_ADDRESS = "proof_of_address"
     INSURER_OFFER = "insurer_offer"
     ADVICE_DOCUMENT = "advice_document"
+    SUBSCRIPTION_PROPOSAL = "subscription_proposal"
+    GENERAL_CONDITIONS = "general_conditions"
+    SPECIFIC_CONDITIONS = "specific_conditions"
+    ENDORSEMENT = "endorsement"
+    ATTESTATION = "attestation"
+    LETTER = "letter"
+    RENEWAL_NOTICE = "renewal_notice"
+    INSURER_DOCUMENT = "insurer_document"
     OTHER = "other"
 
 
@@ -38,6 +46,14 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.PROOF_OF_ADDRESS: _l("Proof of address"),
     DocumentKind.INSURER_OFFER: _l("Insurer's offer"),
     DocumentKind.ADVICE_DOCUMENT: _l("Advice document"),
+    DocumentKind.SUBSCRIPTION_PROPOSAL: _l("Subscription proposal"),
+    DocumentKind.GENERAL_CONDITIONS: _l("General conditions"),
+    DocumentKind.SPECIFIC_CONDITIONS: _l("Specific conditions"),
+    DocumentKind.ENDORSEMENT: _l("Endorsement"),
+    DocumentKind.ATTESTATION: _l("Certificate of insurance"),
+    DocumentKind.LETTER: _l("Letter"),
+    DocumentKind.RENEWAL_NOTICE: _l("Renewal notice"),
+    DocumentKind.INSURER_DOCUMENT: _l("Insurer's document"),
     DocumentKind.OTHER: _l("Other"),
 }
 
@@ -46,12 +62,14 @@ class Document(Timestamps, db.Model):
     """A file kept under the tenant's storage prefix (``storage_key``)."""
 
     __tablename__ = "document"
-    __table_args__ = (Index("ix_document_client", "client_id", "kind"),)
+    __table_args__ = (Index("ix_document_client", "client_id", "kind"), Index("ix_document_contract", "contract_id"))
 
     id: Mapped[int] = id_column()
     client_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("tenant.client.id", ondelete="CASCADE")
     )
+    contract_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("tenant.contract.id", ondelete="SET NULL", use_alter=True, name="fk_document_contract"))
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(255))

@@ -25,6 +25,7 @@ def run_migrations() -> None:
         connection=connection,
         target_metadata=context.config.attributes.get("target_metadata"),
         include_name=_is_a_model_table,
+        process_revision_directives=context.config.attributes.get("process_revision_directives"),
         version_table_schema=schema,
         transaction_per_migration=False,
     )

@@ -74,11 +74,14 @@ def test_create_refuses_a_taken_slug(cli, tenant):
     assert_clean_error(result, "already taken")
 
 
-def test_list_shows_slug_name_status_revision_and_date(cli, tenant):
+def test_list_shows_slug_name_status_revision_and_date(cli, app, tenant):
+    from tenants.migrate import script_directory
+
+    head = script_directory(app.extensions["tenancy"].tenant_migrations).get_current_head()
     result = cli("list")
     assert result.exit_code == 0
     line = next(line for line in result.output.splitlines() if line.startswith(tenant.slug))
-    assert tenant.name in line and "active" in line and "t0002" in line
+    assert tenant.name in line and "active" in line and head in line
 
 
 def test_suspend_and_resume(cli, tenant, client_for):
