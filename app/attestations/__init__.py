@@ -1,0 +1,1 @@
+"""Attestations (certificates of insurance) and their public verification."""

@@ -1,0 +1,1 @@
+"""Letters: technical and legal letters from templates with merge fields, as PDF."""

@@ -1,0 +1,1 @@
+"""Renewals: the loi Chatel notice, the daily job, indexation."""
