@@ -4,18 +4,13 @@ the client's documents and sent to the client on demand."""
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import date
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.audit import services as audit
 from app.catalog.lines import line_definition
@@ -23,34 +18,12 @@ from app.columns import utcnow
 from app.crm.models import Interaction, InteractionKind
 from app.documents import services as documents
 from app.documents.models import DocumentKind
+from app.letters.pdf import render_pdf
 from app.mail.services import queue_email
 from app.quotes import display
 from app.quotes.comparison import names_of
 from app.quotes.models import AdviceDocument, NeedsAnalysis
 from app.quotes.services import QuotesError, client_of, live_offers, require_open
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve the app's own static files to WeasyPrint; refuse anything else
-    (no network, no file outside ``static/``)."""
-
-    def __init__(self, static_root: str | Path) -> None:
-        super().__init__()
-        self.root = Path(static_root).resolve()
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or self.root not in path.parents or not path.is_file():
-            raise ValueError(f"not one of the app's static files: {url}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
-
-
-def render_pdf(html: str) -> bytes:
-    static_root = Path(current_app.static_folder)
-    return HTML(string=html, base_url=static_root.as_uri() + "/",
-                url_fetcher=StaticOnlyFetcher(static_root)).write_pdf()
 
 
 def advice_context(session: Session, needs: NeedsAnalysis, tenant) -> dict:
