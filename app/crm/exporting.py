@@ -1,21 +1,18 @@
 """Exporting the filtered client list (every page) as CSV or XLSX.
 
 Columns shared with the import carry the import's names, so that an export
-can be edited and imported into another firm. The CSV is French-friendly:
-UTF-8 with a BOM (Excel then reads accents right) and ``;``-separated.
+can be edited and imported into another firm. The CSV is French-friendly
+(``app.spreadsheets``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
-from decimal import Decimal
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import spreadsheets
 from app.auth.models import User
 from app.crm import import_rules, services
 from app.crm.models import Client
@@ -34,25 +31,8 @@ def rows(session: Session, filters: services.ClientFilters) -> Iterator[list]:
 
 
 def as_csv(session: Session, filters: services.ClientFilters) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for cells in rows(session, filters):
-        writer.writerow([_csv_cell(cell) for cell in cells])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_cell(cell) -> str:
-    """Amounts with a decimal comma, as a French spreadsheet expects."""
-    if cell is None:
-        return ""
-    return str(cell).replace(".", ",") if isinstance(cell, Decimal) else str(cell)
+    return spreadsheets.as_csv(rows(session, filters))
 
 
 def as_xlsx(session: Session, filters: services.ClientFilters) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Clients")
-    for cells in rows(session, filters):
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.as_xlsx(rows(session, filters), "Clients")

@@ -1,46 +1,27 @@
 """Importing a portfolio from a CSV or XLSX file: stage the file in the
 tenant's storage, check every row, then insert all rows or none.
 
-The staged file is named by a signed token (tenant schema + storage key), so
-the preview and the confirmation read the same bytes, and a token of one
-firm is worthless on another. The file is removed once imported: a second
-confirmation finds nothing to import.
+The staged file is named by a signed token (``app.spreadsheets``). It is
+removed once imported: a second confirmation finds nothing to import.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from openpyxl import load_workbook
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
+from app import spreadsheets
 from app.audit import services as audit
 from app.crm import import_rules, rules, services
 from app.crm.models import Client
 from app.documents import storage
-from tenants import bound_schema
+from app.spreadsheets import HEADER_ROW, MAX_BYTES, ImportProblem  # noqa: F401  (part of this module's API)
 
 MAX_ROWS = 20_000
-MAX_BYTES = 10 * 1024 * 1024
-TOKEN_MAX_AGE = 24 * 3600
-HEADER_ROW = 1
-
-
-class FrenchCsv(csv.excel):
-    delimiter = ";"
-
-
-class ImportProblem(Exception):
-    """The file as a whole cannot be imported; ``code`` says why."""
-
-    def __init__(self, code: str, **params) -> None:
-        super().__init__(code)
-        self.code, self.params = code, params
+STAGED = spreadsheets.StagedFiles("assurdesk.client-import")
 
 
 @dataclass
@@ -62,43 +43,9 @@ class ImportCheck:
         return bool(self.rows) and not self.errors
 
 
-def _table(content: bytes) -> list[list]:
-    """The file's cells, row by row: XLSX recognised by its zip signature, else CSV."""
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise ImportProblem("file_unreadable") from exc
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = FrenchCsv
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
     """(column names, [(spreadsheet row number, {column: cell})]), blank rows skipped."""
-    if len(content) > MAX_BYTES:
-        raise ImportProblem("file_too_large", rows=MAX_ROWS)
-    table = _table(content)
-    if not table:
-        raise ImportProblem("file_empty")
-    headers = [import_rules.column_name(cell) for cell in table[0]]
-    rows = [
-        (number, dict(zip(headers, cells)))
-        for number, cells in enumerate(table[1:], start=HEADER_ROW + 1)
-        if any(cell not in (None, "") and str(cell).strip() for cell in cells)
-    ]
-    if not rows:
-        raise ImportProblem("file_empty")
-    if len(rows) > MAX_ROWS:
-        raise ImportProblem("file_too_large", rows=MAX_ROWS)
-    return headers, rows
+    return spreadsheets.read_rows(content, import_rules.column_name, MAX_ROWS)
 
 
 def _existing(session: Session, keys: list[tuple | None]) -> dict[tuple, str]:
@@ -145,30 +92,15 @@ def _key_column(key: tuple) -> str:
     return "siren" if key[0] == "siren" else "last_name"
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="assurdesk.client-import")
-
-
 def stage(session: Session, secret: str, filename: str, content: bytes) -> str:
     """Keep the uploaded file in the tenant's storage; return its signed token."""
     read_rows(content)
-    key = "imports/" + storage.new_key(".xlsx" if content.startswith(b"PK") else ".csv")
-    storage.write(session, key, content)
-    return _serializer(secret).dumps({"s": bound_schema(session), "k": key, "n": filename[:200]})
+    return STAGED.stage(session, secret, filename, content)
 
 
 def staged(session: Session, secret: str, token: str) -> tuple[str, str, bytes]:
     """(storage key, file name, content) of a staged import of this tenant."""
-    try:
-        data = _serializer(secret).loads(token, max_age=TOKEN_MAX_AGE)
-    except BadSignature as exc:
-        raise ImportProblem("import_expired") from exc
-    if not isinstance(data, dict) or data.get("s") != bound_schema(session):
-        raise ImportProblem("import_expired")
-    try:
-        return data["k"], data["n"], storage.read(session, data["k"])
-    except storage.StorageError as exc:
-        raise ImportProblem("import_expired") from exc
+    return STAGED.staged(session, secret, token)
 
 
 def _row_parameters(number: int, values: dict) -> dict:
@@ -202,6 +134,4 @@ def run(session: Session, actor, secret: str, token: str) -> ImportCheck:
 
 def template_csv() -> bytes:
     """An empty import file: the header row, UTF-8 with a BOM, ``;``-separated."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(import_rules.COLUMNS)
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.as_csv([list(import_rules.COLUMNS)])
