@@ -40,9 +40,24 @@ the caller computes the insurance tax on net + fees with :func:`insurance_tax`.
 Every step's ``amount`` is the running net premium after it, except the last
 step, "Fees", whose amount is the fees themselves (not added to ``net``).
 
+Each step carries a structured ``detail`` (plain JSON values: numbers as
+strings) rather than a sentence, so that the reader's language words it
+(``app.catalog.messages.step_detail``) and an offer can store it::
+
+    {"kind": "bands", "attribute": "driver_age", "value": "30", "min": "25",
+     "max": "70", "multiplier": "1.00"}
+
+Kinds: ``bands`` (with ``since``, the ISO date, when the answer is a date),
+``table`` (``default`` true when the answer fell to the default), ``coefficient``,
+``per_unit`` (``unit``, ``units``, ``rate``, ``added``), ``option``
+(``premium``), ``minimum`` (``premium`` before it, ``minimum``); base premium
+and fees have an empty detail.
+
 Eligibility conditions use the same vocabulary: a list of
 ``{"attribute": "driver_age", "op": "gte", "value": 21}`` with ops eq, ne,
-gte, lte, gt, lt, in, not_in (value a list for in / not_in).
+gte, lte, gt, lt, in, not_in (value a list for in / not_in). A risk that fails
+conditions gets one :class:`EligibilityProblem` per condition, worded by the
+views.
 """
 
 from __future__ import annotations
@@ -53,12 +68,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.catalog.risk_values import UnreadableAnswer, as_decimal, as_key, is_missing, measure
-from app.catalog.tariff_validation import (OPS, TariffProblem, attribute_label, validate_eligibility,
-                                           validate_tariff)
+from app.catalog.risk_values import UnreadableAnswer, as_date, as_decimal, as_key, is_missing, measure
+from app.catalog.tariff_validation import OPS, TariffProblem, validate_eligibility, validate_tariff
 
 __all__ = [
-    "ROUNDING", "round_cents", "PricingStep", "Pricing", "TariffError", "TariffProblem",
+    "ROUNDING", "round_cents", "PricingStep", "Pricing", "TariffError", "TariffProblem", "EligibilityProblem",
     "validate_tariff", "price", "insurance_tax", "eligibility_problems", "validate_eligibility", "OPS",
 ]
 
@@ -78,7 +92,8 @@ def round_cents(amount: Decimal) -> Decimal:
 @dataclass(frozen=True)
 class PricingStep:
     label: str
-    detail: str
+    #: how the step was computed, as plain JSON values (see the module's docstring)
+    detail: dict
     amount: Decimal
 
 
@@ -108,7 +123,7 @@ def price(tariff: dict, risk: dict, *, options: Sequence[tuple[str, Decimal]] = 
     Raises TariffError listing every answer the tariff cannot use.
     """
     base = _amount(tariff, "base")
-    steps = [PricingStep(BASE_STEP, "", base)]
+    steps = [PricingStep(BASE_STEP, {}, base)]
     running = base
     problems: list[TariffProblem] = []
     for index, factor in enumerate(tariff.get("factors") or []):
@@ -122,14 +137,16 @@ def price(tariff: dict, risk: dict, *, options: Sequence[tuple[str, Decimal]] = 
     if problems:
         raise TariffError(problems)
     for label, premium in options:
-        running = round_cents(running + Decimal(premium))
-        steps.append(PricingStep(label, f"+ {round_cents(Decimal(premium))}", running))
+        added = round_cents(Decimal(premium))
+        running = round_cents(running + added)
+        steps.append(PricingStep(label, {"kind": "option", "premium": str(added)}, running))
     minimum = _amount(tariff, "minimum")
     if running < minimum:
-        steps.append(PricingStep(MINIMUM_STEP, f"{running} < {minimum}", minimum))
+        steps.append(PricingStep(MINIMUM_STEP, {"kind": "minimum", "premium": str(running), "minimum": str(minimum)},
+                                 minimum))
         running = minimum
     fees = _amount(tariff, "fees")
-    steps.append(PricingStep(FEES_STEP, "", fees))
+    steps.append(PricingStep(FEES_STEP, {}, fees))
     return Pricing(net=running, fees=fees, steps=tuple(steps))
 
 
@@ -143,12 +160,12 @@ def _amount(tariff: dict, key: str) -> Decimal:
         raise TariffError([TariffProblem(key, "invalid_tariff", f"{key} is not an amount")]) from None
 
 
-def _apply_factor(factor: dict, risk: dict, running: Decimal, as_of: date, path: str) -> tuple[Decimal, str]:
+def _apply_factor(factor: dict, risk: dict, running: Decimal, as_of: date, path: str) -> tuple[Decimal, dict]:
     """Return the running premium after ``factor`` and the step's detail."""
     attribute = factor.get("attribute", "")
     value = risk.get(attribute)
     if is_missing(value):
-        raise _problem(path, "missing_answer", f"answer missing: {attribute}")
+        raise _problem(path, "missing_answer", f"answer missing: {attribute}", attribute)
     kind = factor.get("kind")
     try:
         if kind == "table":
@@ -156,66 +173,91 @@ def _apply_factor(factor: dict, risk: dict, running: Decimal, as_of: date, path:
             return round_cents(running * multiplier), detail
         number = measure(value, as_of)
     except UnreadableAnswer:
-        raise _problem(path, "invalid_answer", f"answer not understood for {attribute}: {value}") from None
+        raise _problem(path, "invalid_answer", f"answer not understood for {attribute}: {value}",
+                       attribute, value) from None
+    measured = {"attribute": attribute, "value": str(number), **_since(value)}
     if kind == "bands":
-        multiplier, detail = _band_multiplier(factor, number, path)
-        return round_cents(running * multiplier), detail
+        multiplier, band = _band_multiplier(factor, number, path)
+        return round_cents(running * multiplier), {"kind": "bands", **measured, **band}
     if kind == "coefficient":
-        return round_cents(running * number), f"{attribute} {number}: × {number}"
+        return round_cents(running * number), {"kind": "coefficient", **measured}
     if kind == "per_unit":
         unit, rate = as_decimal(factor["unit"]), as_decimal(factor["rate"])
         units = math.ceil(number / unit)
         added = round_cents(rate * units)
-        return round_cents(running + added), f"{attribute} {number}: {units} × {rate} = + {added}"
-    raise _problem(path, "invalid_tariff", f"unknown factor kind: {kind}")
+        return round_cents(running + added), {"kind": "per_unit", **measured, "unit": str(unit), "units": str(units),
+                                              "rate": str(rate), "added": str(added)}
+    raise _problem(path, "invalid_tariff", f"unknown factor kind: {kind}", attribute)
 
 
-def _band_multiplier(factor: dict, number: Decimal, path: str) -> tuple[Decimal, str]:
-    attribute = factor.get("attribute")
+def _since(value: object) -> dict:
+    """The answer's date when a date was measured in years, for the step's detail."""
+    when = as_date(value)
+    return {} if when is None else {"since": when.isoformat()}
+
+
+def _band_multiplier(factor: dict, number: Decimal, path: str) -> tuple[Decimal, dict]:
     for band in factor.get("bands") or []:
         low, high = as_decimal(band["min"]), band.get("max")
         if number >= low and (high is None or number < as_decimal(high)):
             multiplier = as_decimal(band["multiplier"])
-            upper = "" if high is None else str(high)
-            return multiplier, f"{attribute} {number} in [{low}, {upper or '∞'}): × {multiplier}"
-    raise _problem(path, "out_of_bands", f"{attribute} {number} is outside the tariff's bands")
+            upper = None if high is None else str(as_decimal(high))
+            return multiplier, {"min": str(low), "max": upper, "multiplier": str(multiplier)}
+    attribute = factor.get("attribute", "")
+    raise _problem(path, "out_of_bands", f"{attribute} {number} is outside the tariff's bands", attribute, number)
 
 
-def _table_multiplier(factor: dict, key: str, path: str) -> tuple[Decimal, str]:
-    attribute = factor.get("attribute")
+def _table_multiplier(factor: dict, key: str, path: str) -> tuple[Decimal, dict]:
+    attribute = factor.get("attribute", "")
     values = factor.get("values") or {}
     if key in values:
-        multiplier = as_decimal(values[key])
-        return multiplier, f"{attribute} {key}: × {multiplier}"
-    if factor.get("default") is not None:
-        multiplier = as_decimal(factor["default"])
-        return multiplier, f"{attribute} {key} (default): × {multiplier}"
-    raise _problem(path, "not_in_table", f"{attribute} {key} is not in the tariff's table")
+        multiplier, default = as_decimal(values[key]), False
+    elif factor.get("default") is not None:
+        multiplier, default = as_decimal(factor["default"]), True
+    else:
+        raise _problem(path, "not_in_table", f"{attribute} {key} is not in the tariff's table", attribute, key)
+    return multiplier, {"kind": "table", "attribute": attribute, "value": key, "multiplier": str(multiplier),
+                        "default": default}
 
 
-def _problem(path: str, code: str, message: str) -> TariffError:
-    return TariffError([TariffProblem(path, code, message)])
+def _problem(path: str, code: str, message: str, attribute: str = "", value: object = None) -> TariffError:
+    return TariffError([TariffProblem(path, code, message, attribute, value)])
 
 
-def eligibility_problems(conditions: list[dict], risk: dict, *, as_of: date) -> list[str]:
+@dataclass(frozen=True)
+class EligibilityProblem:
+    """Why a risk fails one eligibility condition; the views word it.
+
+    ``code`` is ``missing_answer``, ``invalid_answer`` or ``not_met``;
+    ``given`` is the answer as stored, ``expected`` the condition's value;
+    ``years`` is what a date answer counts for (whole years), else None.
+    """
+
+    code: str
+    attribute: str
+    op: str | None
+    given: object
+    expected: object
+    years: Decimal | None = None
+
+
+def eligibility_problems(conditions: list[dict], risk: dict, *, as_of: date) -> list[EligibilityProblem]:
     """Return why ``risk`` does not meet ``conditions`` (empty: eligible)."""
-    reasons = []
+    problems = []
     for condition in conditions:
-        attribute = condition.get("attribute", "")
-        label = attribute_label(attribute)
+        attribute, op, expected = condition.get("attribute", ""), condition.get("op"), condition.get("value")
         value = risk.get(attribute)
         if is_missing(value):
-            reasons.append(f"answer missing: {label}")
+            problems.append(EligibilityProblem("missing_answer", attribute, op, value, expected))
             continue
         try:
-            met = _condition_met(condition.get("op"), value, condition.get("value"), as_of)
+            met = _condition_met(op, value, expected, as_of)
         except UnreadableAnswer:
-            reasons.append(f"answer not understood: {label}")
+            problems.append(EligibilityProblem("invalid_answer", attribute, op, value, expected))
             continue
         if not met:
-            reasons.append(f"{label} {_shown(value, as_of)} is not {OPS.get(condition.get('op'), '?')} "
-                           f"{_expected(condition.get('value'))}")
-    return reasons
+            problems.append(EligibilityProblem("not_met", attribute, op, value, expected, _years(value, as_of)))
+    return problems
 
 
 def _condition_met(op: str | None, value: object, expected: object, as_of: date) -> bool:
@@ -237,15 +279,8 @@ def _equal(value: object, expected: object, as_of: date) -> bool:
         return as_key(value) == as_key(expected)
 
 
-def _shown(value: object, as_of: date) -> str:
+def _years(value: object, as_of: date) -> Decimal | None:
     try:
-        number = measure(value, as_of)
+        return None if as_date(value) is None else measure(value, as_of)
     except UnreadableAnswer:
-        return as_key(value)
-    return str(number) if str(number) == str(value).strip() else f"{value} ({number} years)"
-
-
-def _expected(expected: object) -> str:
-    if isinstance(expected, (list, tuple)):
-        return ", ".join(as_key(item) for item in expected)
-    return as_key(expected)
+        return None

@@ -29,32 +29,27 @@ KIND_TYPES = {
 }
 BAND_KEYS = frozenset({"min", "max", "multiplier"})
 CONDITION_KEYS = frozenset({"attribute", "op", "value"})
-#: eligibility operators and how a reason reads them
-OPS = {"eq": "equal to", "ne": "different from", "gte": "at least", "lte": "at most",
-       "gt": "more than", "lt": "less than", "in": "one of", "not_in": "none of"}
+#: eligibility operators (worded for people by app.catalog.messages)
+OPS = ("eq", "ne", "gte", "lte", "gt", "lt", "in", "not_in")
 ORDER_OPS = frozenset({"gte", "lte", "gt", "lt"})
 BOOLEAN_KEYS = ("true", "false")
 
 
 @dataclass(frozen=True)
 class TariffProblem:
+    """What is wrong and where; pricing problems also name the risk attribute
+    and the answer at fault, for the views to word."""
+
     path: str
     code: str
     message: str
+    attribute: str = ""
+    value: object = None
 
 
 class _Problems(list):
     def add(self, path: str, code: str, message: str) -> None:
         self.append(TariffProblem(path, code, message))
-
-
-def attribute_label(name: str) -> str:
-    """Return the label of risk attribute ``name`` in any line (the name when unknown)."""
-    for definition in LINES.values():
-        attribute = definition.attribute(name)
-        if attribute is not None:
-            return str(attribute.label)
-    return name
 
 
 def choice_keys(attribute: RiskAttribute) -> tuple[str, ...]:
@@ -264,7 +259,7 @@ def _check_list_value(value, attribute: RiskAttribute, path: str, problems: _Pro
 
 def _check_number_value(op: str, value, attribute: RiskAttribute, path: str, problems: _Problems) -> None:
     if attribute.type not in NUMBERS | {AttributeType.DATE}:
-        problems.add(path, "op_mismatch", f"{OPS[op]} needs a number attribute, {attribute.name} is not one")
+        problems.add(path, "op_mismatch", f"{op} needs a number attribute, {attribute.name} is not one")
         return
     try:
         as_decimal(value)

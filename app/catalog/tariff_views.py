@@ -16,7 +16,8 @@ from app.catalog import products as offer
 from app.catalog import services as catalog
 from app.catalog.forms import EligibilityForm, TariffForm
 from app.catalog.lines import LINES, Line
-from app.catalog.messages import catalog_error_message, pricing_message, problem_message, step_label
+from app.catalog.messages import (catalog_error_message, eligibility_reason, pricing_reason, problem_message,
+                                  step_detail, step_label)
 from app.catalog.product_views import load_product
 from app.catalog.rules import FEES_STEP, TariffError, eligibility_problems, insurance_tax, price, validate_tariff
 from app.catalog.services import CatalogError
@@ -162,30 +163,23 @@ def _as_of() -> date:
 
 def trial(product, risk: dict, option_codes: list[str], as_of: date) -> dict:
     """Price ``risk`` with the product's tariff as the comparison would; return what to show."""
-    result = {"reasons": eligibility_problems(product.eligibility or [], risk, as_of=as_of), "errors": [],
-              "pricing": None}
+    definition = LINES[Line(product.line)]
+    problems = eligibility_problems(product.eligibility or [], risk, as_of=as_of)
+    result = {"reasons": [eligibility_reason(p, definition) for p in problems], "errors": [], "pricing": None}
     if not product.tariff:
         result["errors"] = [_("The product has no tariff yet.")]
         return result
     try:
         pricing = price(product.tariff, risk, options=offer.option_prices(product, option_codes), as_of=as_of)
     except TariffError as exc:
-        factors = product.tariff.get("factors") or []
-        result["errors"] = [f"{_factor_label(factors, p.path)}: {pricing_message(p)}" for p in exc.problems]
+        result["errors"] = [pricing_reason(p, definition) for p in exc.problems]
         return result
     rate = catalog.tax_rate(db.session, product.line)
     tax = insurance_tax(pricing.net + pricing.fees, rate)
     result.update(pricing=pricing, tax_rate=rate, tax=tax, total=pricing.net + pricing.fees + tax,
-                  steps=[(step_label(s.label), s.detail, s.amount) for s in pricing.steps if s.label != FEES_STEP])
+                  steps=[(step_label(s.label), step_detail(s.detail, definition), s.amount)
+                         for s in pricing.steps if s.label != FEES_STEP])
     return result
-
-
-def _factor_label(factors: list, path: str) -> str:
-    match = re.match(r"^factors\[(\d+)\]", path)
-    if match and int(match.group(1)) < len(factors):
-        factor = factors[int(match.group(1))]
-        return factor.get("label") or factor.get("attribute", "")
-    return path
 
 
 @bp.get("/products/<int:product_id>/try")

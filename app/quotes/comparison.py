@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.catalog import services as catalog
 from app.catalog.lines import line_definition
+from app.catalog.messages import eligibility_reason, pricing_reason
 from app.catalog.models import Insurer, Product
 from app.catalog.rules import TariffError, eligibility_problems, price
 from app.columns import utcnow
@@ -125,43 +126,24 @@ class Unpriced:
     reasons: list[str]
 
 
-def _tariff_reasons(needs: NeedsAnalysis, product: Product, error: TariffError) -> list[str]:
-    definition = line_definition(needs.line)
-    factors = (product.tariff or {}).get("factors") or []
-    reasons = []
-    for problem in error.problems:
-        attribute = _factor_attribute(factors, problem.path)
-        known = definition.attribute(attribute) if attribute else None
-        if problem.code == "missing_answer" and known is not None:
-            reasons.append(_("Answer missing: %(label)s", label=known.label))
-        else:
-            reasons.append(problem.message)
-    return reasons
-
-
-def _factor_attribute(factors: list, path: str) -> str | None:
-    if not path.startswith("factors[") or not path.endswith("]"):
-        return None
-    index = path[len("factors["):-1]
-    return factors[int(index)].get("attribute") if index.isdigit() and int(index) < len(factors) else None
-
-
 def unpriced_products(session: Session, needs: NeedsAnalysis, *, today: date | None = None) -> list[Unpriced]:
     """Products of the line without a tariff offer here: not eligible (with
     the reasons), or the tariff lacks answers (naming them)."""
     today = today or date.today()
+    definition = line_definition(needs.line)
     quoted = {offer.product_id for offer in live_offers(needs) if offer.source == OfferSource.TARIFF}
     result = []
     for product in catalog.eligible_products(session, needs.line):
         if product.id in quoted:
             continue
-        reasons = eligibility_problems(product.eligibility or [], needs.risk or {}, as_of=today)
+        problems = eligibility_problems(product.eligibility or [], needs.risk or {}, as_of=today)
+        reasons = [eligibility_reason(problem, definition) for problem in problems]
         if not reasons:
             try:
                 price(product.tariff or {}, needs.risk or {}, as_of=today)
                 reasons = [_("Not compared yet: run the comparison again.")]
             except TariffError as error:
-                reasons = _tariff_reasons(needs, product, error)
+                reasons = [pricing_reason(problem, definition) for problem in error.problems]
         result.append(Unpriced(product, reasons))
     return result
 

@@ -78,7 +78,9 @@ class Offer(Timestamps, db.Model):
     Guarantees are a snapshot (``[{"code", "label", "ceiling", "deductible",
     "exclusions", "included"}]``) so that a later catalog change does not
     rewrite what was compared and recommended; ``breakdown`` is the tariff
-    engine's line-by-line explanation, ``fit`` the fit score's.
+    engine's line-by-line explanation (``[{"label", "detail", "amount"}]``,
+    the detail structured as ``app.catalog.rules`` describes it, a plain
+    English sentence in offers priced before), ``fit`` the fit score's.
     """
 
     __tablename__ = "offer"

@@ -249,12 +249,16 @@ def test_try_the_tariff_shows_each_step_the_tax_and_the_total(admin_client, boun
     # 420 x 1.80 = 756.00, x 1.25 = 945.00, x 0.5 = 472.50, + 30 = 502.50; fees 15; tax 18 % of 517.50 = 93.15
     for amount in ("756.00", "945.00", "472.50", "502.50", "93.15", "610.65"):
         assert amount in page.text, amount
+    for detail in ("Main driver&#39;s age 22, from 18 to under 25: × 1.80", "Use Business: × 1.25",
+                   "Bonus-malus coefficient 0.5: × 0.50", "+ €30.00"):
+        assert detail in page.text, detail
     young = admin_client.get(url.replace("driver_age=22", "driver_age=19"), headers={"HX-Request": "true",
                                                                                       "HX-Target": "try-result"})
     assert "<html" not in young.text
     assert "Not eligible" in young.text and "Main driver&#39;s age 19 is not at least 21" in young.text
     missing = admin_client.get(f"/catalog/products/{product_id}/try?priced=1&risk_driver_age=17")
-    assert "the answer is outside the tariff&#39;s bands" in missing.text and "answer missing" in missing.text
+    assert "Main driver&#39;s age 17 is outside the tariff&#39;s bands" in missing.text
+    assert "Answer missing: Use" in missing.text
 
 
 def test_try_works_for_every_role_and_without_a_tariff(app, bound, tenant, client_for, product_id):

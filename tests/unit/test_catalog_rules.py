@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from app.catalog.lines import LINES, Line
-from app.catalog.rules import eligibility_problems, validate_eligibility
+from app.catalog.rules import EligibilityProblem, eligibility_problems, validate_eligibility
 
 AS_OF = date(2025, 6, 1)
 
@@ -45,24 +45,25 @@ def test_dates_are_measured_in_whole_years():
     condition = [{"attribute": "licence_date", "op": "gte", "value": 3}]
     assert reasons(condition, {"licence_date": "2022-06-01"}) == []
     assert reasons(condition, {"licence_date": "2022-06-02"}) == [
-        "Driving licence date 2022-06-02 (2 years) is not at least 3"]
+        EligibilityProblem("not_met", "licence_date", "gte", "2022-06-02", 3, years=D(2))]
 
 
-def test_reasons_name_the_attribute_and_the_rule():
+def test_problems_name_the_attribute_the_rule_and_the_answer():
     conditions = [{"attribute": "driver_age", "op": "gte", "value": 21},
                   {"attribute": "use", "op": "in", "value": ["private", "commute"]}]
     assert reasons(conditions, {"driver_age": 19, "use": "business"}) == [
-        "Main driver's age 19 is not at least 21", "Use business is not one of private, commute"]
+        EligibilityProblem("not_met", "driver_age", "gte", 19, 21),
+        EligibilityProblem("not_met", "use", "in", "business", ["private", "commute"])]
 
 
-def test_a_missing_answer_is_a_reason():
+def test_a_missing_answer_is_a_problem():
     assert reasons([{"attribute": "driver_age", "op": "gte", "value": 21}], {"driver_age": ""}) == [
-        "answer missing: Main driver's age"]
+        EligibilityProblem("missing_answer", "driver_age", "gte", "", 21)]
 
 
-def test_an_unreadable_answer_is_a_reason():
+def test_an_unreadable_answer_is_a_problem():
     assert reasons([{"attribute": "driver_age", "op": "gte", "value": 21}], {"driver_age": "old"}) == [
-        "answer not understood: Main driver's age"]
+        EligibilityProblem("invalid_answer", "driver_age", "gte", "old", 21)]
 
 
 def test_no_conditions_means_eligible():

@@ -1,6 +1,7 @@
 """The tariff engine: declarative factors, rounding to the cent at each step,
 minimum premium, fees apart, insurance tax; validation of tariffs."""
 
+import json
 from datetime import date
 from decimal import Decimal as D
 
@@ -191,3 +192,39 @@ def test_code_is_never_evaluated():
     assert ("factors[0].attribute", "unknown_attribute") in problems(tariff)
     with pytest.raises(TariffError):
         price({"base": "__import__('os')"}, {}, as_of=AS_OF)
+
+
+def test_each_step_keeps_how_it_was_computed_as_plain_values():
+    """The detail is data, worded later in the reader's language, and stored
+    as JSON with the offer: numbers as strings, no sentence."""
+    tariff = motor(AGE_BANDS, USE_TABLE, BONUS_MALUS, minimum="250.00", fees="15.00")
+    pricing = price(tariff, {"driver_age": 40, "use": "private", "bonus_malus": "0,5"},
+                    options=[("Glass breakage", D("12.5"))], as_of=AS_OF)
+    assert [step.detail for step in pricing.steps] == [
+        {},
+        {"kind": "bands", "attribute": "driver_age", "value": "40", "min": "25", "max": None, "multiplier": "1.00"},
+        {"kind": "table", "attribute": "use", "value": "private", "multiplier": "1.00", "default": False},
+        {"kind": "coefficient", "attribute": "bonus_malus", "value": "0.5"},
+        {"kind": "option", "premium": "12.50"},
+        {"kind": "minimum", "premium": "222.50", "minimum": "250.00"},
+        {},
+    ]
+    assert json.loads(json.dumps([step.detail for step in pricing.steps])) == [step.detail for step in pricing.steps]
+
+
+def test_a_date_step_keeps_the_date_and_a_per_unit_step_its_arithmetic():
+    licence = {"label": "Licence", "attribute": "licence_date", "kind": "bands",
+               "bands": [{"min": 0, "max": 3, "multiplier": "1.50"}, {"min": 3, "max": None, "multiplier": "1.00"}]}
+    steps = price(motor(licence), {"licence_date": "2022-06-02"}, as_of=AS_OF).steps
+    assert steps[1].detail == {"kind": "bands", "attribute": "licence_date", "value": "2", "since": "2022-06-02",
+                               "min": "0", "max": "3", "multiplier": "1.50"}
+    steps = price({"base": "100.00", "factors": [CONTENTS]}, {"contents_value": "15001"}, as_of=AS_OF).steps
+    assert steps[1].detail == {"kind": "per_unit", "attribute": "contents_value", "value": "15001", "unit": "1000",
+                               "units": "16", "rate": "2.10", "added": "33.60"}
+
+
+def test_a_problem_names_the_attribute_and_the_answer_at_fault():
+    with pytest.raises(TariffError) as error:
+        price(motor(AGE_BANDS, USE_TABLE), {"driver_age": 17, "use": "racing"}, as_of=AS_OF)
+    assert [(p.code, p.attribute, p.value) for p in error.value.problems] == [
+        ("out_of_bands", "driver_age", D(17)), ("not_in_table", "use", "racing")]
