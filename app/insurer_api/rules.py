@@ -17,6 +17,8 @@ import string
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from app.documents.rules import MAX_UPLOAD_BYTES, upload_problem
+
 KEY_SCHEME = "ak"
 PREFIX_LENGTH = 8
 SECRET_BYTES = 32
@@ -34,6 +36,11 @@ POLICY_NUMBER_MAX = 60
 INSURER_REFERENCE_MAX = 60
 TEXT_MAX = 5000
 MAX_DOCUMENTS = 10
+FILENAME_MAX = 200
+PLACEMENT_REFERENCE_MAX = 20
+INTEGER_MAX = 2**31 - 1
+JSON_BODY_LIMIT = 1024 * 1024
+MULTIPART_BODY_LIMIT = MAX_DOCUMENTS * MAX_UPLOAD_BYTES + JSON_BODY_LIMIT
 #: Numeric(12, 2): ten digits before the point
 PREMIUM_LIMIT = Decimal("10000000000")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
@@ -48,7 +55,7 @@ MESSAGES = {
     "not_a_string": "This field must be a string.",
     "blank": "This field must not be blank.",
     "too_long": "This field is too long.",
-    "control_characters": "This field must not contain control characters.",
+    "invalid_characters": "This field holds control characters or invalid Unicode.",
     "unknown_field": "This field is not part of the request.",
     "date_invalid": "Give a real date as YYYY-MM-DD.",
     "amount_invalid": "Give an amount as a decimal string, such as \"1234.56\".",
@@ -99,6 +106,12 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+def is_identifier(value: str, limit: int) -> bool:
+    """Whether a reference or number taken from the URL can name a row:
+    short, on one line, valid text (a database refuses NUL bytes)."""
+    return 0 < len(value) <= limit and _is_utf8(value) and not any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+
+
 def idempotency_key_problem(value: str | None) -> str | None:
     """Return ``missing`` or ``invalid`` for a bad ``Idempotency-Key``, else None."""
     if value is None or value == "":
@@ -124,7 +137,7 @@ def _text(value, *, required: bool, limit: int) -> tuple[str | None, str | None]
     if not isinstance(value, str):
         return None, "not_a_string"
     if not _is_utf8(value):
-        return None, "control_characters"
+        return None, "invalid_characters"
     cleaned = value.strip()
     if not cleaned:
         return None, ("blank" if required else None)
@@ -145,14 +158,14 @@ def _is_utf8(value: str) -> bool:
 def _single_line(value, *, required: bool, limit: int) -> tuple[str | None, str | None]:
     cleaned, problem = _text(value, required=required, limit=limit)
     if cleaned is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
-        return None, "control_characters"
+        return None, "invalid_characters"
     return cleaned, problem
 
 
 def _multi_line(value, *, required: bool, limit: int) -> tuple[str | None, str | None]:
     cleaned, problem = _text(value, required=required, limit=limit)
     if cleaned is not None and any((ord(ch) < 32 and ch not in "\r\n\t") or ord(ch) == 127 for ch in cleaned):
-        return None, "control_characters"
+        return None, "invalid_characters"
     return cleaned, problem
 
 
@@ -230,6 +243,40 @@ def contract_document_problems(fields: dict) -> tuple[dict, dict[str, str]]:
     elif kind not in CONTRACT_DOCUMENT_KINDS:
         problems["kind"] = "kind_invalid"
     return {"kind": kind}, problems
+
+
+def files_problems(files: list[tuple[str, str, bytes]], field: str, *, required: bool,
+                   most: int) -> dict[str, str]:
+    """Check uploads sent as ``field``: how many, and each one's content
+    (PDF or image, recognised by its bytes, not by its name or declared type)."""
+    problems = {name: "unknown_field" for name, _filename, _content in files if name != field}
+    contents = [content for name, _filename, content in files if name == field]
+    if required and not contents:
+        problems[field] = "file_required"
+    elif len(contents) > most:
+        problems[field] = "too_many_files"
+    else:
+        problem = next((upload_problem(content) for content in contents if upload_problem(content)), None)
+        if problem:
+            problems[field] = problem
+    return problems
+
+
+def problems_status(problems: dict[str, str]) -> int:
+    """413 when a file is too large, 415 when its type is refused, else 422."""
+    codes = set(problems.values())
+    if "too_large" in codes:
+        return 413
+    if "unsupported_type" in codes:
+        return 415
+    return 422
+
+
+def clean_filename(name: str | None) -> str:
+    """The last part of an uploaded file's name, without control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ord(ch) >= 32 and ord(ch) != 127 and _is_utf8(ch)).strip()
+    return cleaned[:FILENAME_MAX] or "document"
 
 
 def messages_of(problems: dict[str, str]) -> dict[str, str]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.catalog.models import Insurer
 from app.columns import utcnow
+from app.contracts.models import Contract, Endorsement
 from app.insurer_api import rules
 from app.insurer_api.models import InboundRequest, InsurerApiKey
 
@@ -99,3 +100,21 @@ def remember_answer(session: Session, key: InsurerApiKey, idempotency_key: str, 
     session.add(inbound)
     session.flush()
     return inbound
+
+
+def contract_of_insurer(session: Session, insurer_id: int, value: str) -> Contract | None:
+    """The insurer's contract whose policy number (or reference) is ``value``.
+    A policy number is unique for one insurer only, hence the insurer first."""
+    if not rules.is_identifier(value, rules.POLICY_NUMBER_MAX):
+        return None
+    return session.scalars(select(Contract).where(
+        Contract.insurer_id == insurer_id,
+        or_(Contract.policy_number == value, func.upper(Contract.reference) == value.upper()),
+    ).order_by(Contract.id)).first()
+
+
+def endorsement_of(session: Session, contract: Contract, number: int) -> Endorsement | None:
+    if not 0 < number <= rules.INTEGER_MAX:
+        return None
+    return session.scalar(select(Endorsement).where(Endorsement.contract_id == contract.id,
+                                                    Endorsement.number == number))
