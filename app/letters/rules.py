@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 MERGE_FIELDS: tuple[str, ...] = (
     "client_name", "client_address", "client_reference", "contract_number", "contract_reference",
     "insurer_name", "line", "effective_date", "renewal_date", "cancellation_date", "cancellation_deadline",
-    "amount", "new_amount", "firm_name", "firm_orias", "firm_address", "today", "handler_name",
+    "amount", "new_amount", "refund_amount", "firm_name", "firm_orias", "firm_address", "today", "handler_name",
     "documents", "reason",
 )
 
