@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.crm.views import bp as crm_bp
     from app.devmail.views import bp as devmail_bp
     from app.documents.views import bp as documents_bp
+    from app.placements.views import bp as placements_bp
     from app.platform.views import bp as platform_bp
     from app.quotes.views import bp as quotes_bp
     from app.settings.views import bp as settings_bp
@@ -82,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.workspace.views import home_bp
 
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
-                      crm_bp, documents_bp, catalog_bp, quotes_bp):
+                      crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp):
         app.register_blueprint(blueprint)
 
 

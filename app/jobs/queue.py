@@ -8,11 +8,12 @@ bound to that tenant, and do not run for an unknown or suspended tenant.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import wraps
 
 import procrastinate
 from flask import Flask, g
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from tenants.jobs import TenantUnavailable, tenant_context
 
 logger = logging.getLogger(__name__)
 
-queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["app.mail.jobs"])
+queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["app.mail.jobs", "app.outbox.jobs", "app.renewals.jobs"])
 
 _state: dict = {"flask_app": None}
 
@@ -55,15 +56,17 @@ _jobs = Table(
     Column("task_name", String),
     Column("priority", Integer),
     Column("args", JSONB),
+    Column("scheduled_at", DateTime(timezone=True)),
 )
 
 
-def enqueue(session: Session, task, **kwargs) -> int:
+def enqueue(session: Session, task, *, scheduled_at: datetime | None = None, **kwargs) -> int:
     """Queue ``task`` inside ``session``'s transaction: the job exists if and
-    only if the change that asks for it commits (a transactional outbox)."""
+    only if the change that asks for it commits (a transactional outbox).
+    With ``scheduled_at`` the job does not run before that time."""
     return session.execute(
         insert(_jobs)
-        .values(queue_name=task.queue, task_name=task.name, priority=0, args=kwargs)
+        .values(queue_name=task.queue, task_name=task.name, priority=0, args=kwargs, scheduled_at=scheduled_at)
         .returning(_jobs.c.id)
     ).scalar_one()
 

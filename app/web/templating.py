@@ -18,6 +18,7 @@ NAVIGATION = [
     ("home.index", _l("Dashboard"), None),
     ("crm.index", _l("Clients"), None),
     ("quotes.index", _l("Offers"), None),
+    ("placements.index", _l("Placements"), None),
     (None, _l("Contracts"), None),
     (None, _l("Premiums"), None),
     (None, _l("Commissions"), None),
