@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.catalog.views import bp as catalog_bp
+    from app.contracts.views import bp as contracts_bp
     from app.crm.views import bp as crm_bp
     from app.devmail.views import bp as devmail_bp
     from app.documents.views import bp as documents_bp
@@ -83,7 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.workspace.views import home_bp
 
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
-                      crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp):
+                      crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp):
         app.register_blueprint(blueprint)
 
 

@@ -24,6 +24,8 @@ from app.contracts import rules, services
 from app.contracts.models import Cancellation, CancellationGround, Contract, ContractStatus
 from app.contracts.services import ContractError
 from app.crm.models import Client
+from app.letters import services as letters
+from app.outbox import services as outbox
 
 CANCELLABLE = (ContractStatus.PENDING.value, ContractStatus.ACTIVE.value, ContractStatus.SUSPENDED.value)
 LETTER_TEMPLATE = "cancellation_notice"
@@ -56,20 +58,16 @@ def effective_date(contract: Contract, request: Request) -> date:
         raise ContractError(exc.code, "ground" if exc.code == "ground_not_for_line" else field, exc.day) from exc
 
 
-def _letter(session: Session, actor, contract: Contract, cancellation: Cancellation):
-    from app.letters.services import compose
-
-    return compose(session, actor, client=session.get(Client, contract.client_id), contract=contract,
-                   template_code=LETTER_TEMPLATE,
-                   extra=services.jsonable({
-                       "ground": cancellation.ground, "notice_received_on": cancellation.notice_received_on,
-                       "effective_on": cancellation.effective_on, "refund_total": cancellation.refund_total,
-                       "reason": cancellation.reason or ""}))
+def _letter(session: Session, actor, contract: Contract):
+    """The cancellation letter; its merge fields read the cancellation just recorded."""
+    try:
+        return letters.compose(session, actor, client=session.get(Client, contract.client_id), contract=contract,
+                               template_code=LETTER_TEMPLATE)
+    except letters.LetterError as exc:
+        raise ContractError("letter_" + exc.code) from exc
 
 
 def _notify_insurer(session: Session, contract: Contract, cancellation: Cancellation, locale: str):
-    from app.outbox.services import enqueue_message
-
     payload = services.jsonable({
         "contract": {"reference": contract.reference, "policy_number": contract.policy_number, "line": contract.line},
         "cancellation": {"ground": cancellation.ground, "requested_by": cancellation.requested_by,
@@ -77,9 +75,13 @@ def _notify_insurer(session: Session, contract: Contract, cancellation: Cancella
                          "effective_on": cancellation.effective_on, "refund_net": cancellation.refund_net,
                          "refund_total": cancellation.refund_total, "reason": cancellation.reason},
     })
-    return enqueue_message(session, insurer=session.get(Insurer, contract.insurer_id), subject_type="cancellation",
-                           subject_id=cancellation.id, kind="cancellation", payload=payload,
-                           envelope={"subject": _subject(contract, locale), "text": cancellation.reason or ""})
+    try:
+        return outbox.enqueue_message(
+            session, insurer=session.get(Insurer, contract.insurer_id), subject_type="cancellation",
+            subject_id=cancellation.id, kind="cancellation", payload=payload,
+            envelope={"subject": _subject(contract, locale), "text": cancellation.reason or ""})
+    except outbox.OutboxError as exc:
+        raise ContractError("insurer_unreachable") from exc
 
 
 def _subject(contract: Contract, locale: str) -> str:
@@ -92,8 +94,7 @@ def cancel(session: Session, actor, contract: Contract, request: Request, *, ver
     """Record the cancellation with its refund, write the letter, notify the
     insurer; cancel the contract now if the date has come, else schedule it."""
     today = today or date.today()
-    if version != contract.version:
-        raise ContractError("stale")
+    services.require_version(contract, version)
     if contract.status not in CANCELLABLE:
         raise ContractError("not_in_force")
     if for_contract(session, contract) is not None:
@@ -107,7 +108,7 @@ def cancel(session: Session, actor, contract: Contract, request: Request, *, ver
         created_by_id=getattr(actor, "id", None))
     session.add(cancellation)
     session.flush()
-    cancellation.letter_id = _letter(session, actor, contract, cancellation).id
+    cancellation.letter_id = _letter(session, actor, contract).id
     cancellation.message_id = _notify_insurer(session, contract, cancellation, locale).id
     audit.record(session, actor, "contract.cancel", "contract", contract.id,
                  after={"ground": cancellation.ground, "notice_received_on": cancellation.notice_received_on,

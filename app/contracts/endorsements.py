@@ -18,11 +18,14 @@ from app.audit import services as audit
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer
 from app.contracts import rules, services
+from app.contracts.labels import COMPUTATION_LABELS, ENDORSEMENT_KINDS
 from app.contracts.models import Contract, Endorsement
 from app.contracts.services import ContractError
 from app.crm.models import Client
 from app.documents import services as documents
 from app.documents.models import DocumentKind
+from app.letters.services import render_pdf
+from app.outbox import services as outbox
 from app.quotes.rules import offer_amounts
 
 KINDS = ("risk", "guarantees", "premium", "other")
@@ -93,13 +96,12 @@ def payload_of(contract: Contract, endorsement: Endorsement) -> dict:
 
 
 def _document(session: Session, actor, contract: Contract, endorsement: Endorsement, *, firm: str, locale: str):
-    from app.letters.services import render_pdf
-
     client = session.get(Client, contract.client_id)
     with force_locale(locale):
         html = render_template("documents/endorsement.html", firm=firm, contract=contract, client=client,
                                endorsement=endorsement, insurer=session.get(Insurer, contract.insurer_id),
-                               line=line_definition(contract.line), today=date.today())
+                               line=line_definition(contract.line), today=date.today(),
+                               endorsement_kinds=ENDORSEMENT_KINDS, computation_labels=COMPUTATION_LABELS)
         title = _("Endorsement no. %(number)s — %(reference)s", number=endorsement.number,
                   reference=contract.reference)
     document = documents.store(session, actor, content=render_pdf(html), kind=DocumentKind.ENDORSEMENT, title=title,
@@ -110,22 +112,22 @@ def _document(session: Session, actor, contract: Contract, endorsement: Endorsem
 
 
 def _send(session: Session, contract: Contract, endorsement: Endorsement, document_id: int, *, locale: str):
-    from app.outbox.services import enqueue_message
-
     with force_locale(locale):
         subject = _("Endorsement no. %(number)s to policy %(policy)s", number=endorsement.number,
                     policy=contract.policy_number or contract.reference)
-    return enqueue_message(session, insurer=session.get(Insurer, contract.insurer_id), subject_type="endorsement",
-                           subject_id=endorsement.id, kind="endorsement", payload=payload_of(contract, endorsement),
-                           envelope={"subject": subject, "text": endorsement.description,
-                                     "document_ids": [document_id]})
+    try:
+        return outbox.enqueue_message(
+            session, insurer=session.get(Insurer, contract.insurer_id), subject_type="endorsement",
+            subject_id=endorsement.id, kind="endorsement", payload=payload_of(contract, endorsement),
+            envelope={"subject": subject, "text": endorsement.description, "document_ids": [document_id]})
+    except outbox.OutboxError as exc:
+        raise ContractError("insurer_unreachable") from exc
 
 
 def endorse(session: Session, actor, contract: Contract, change: Change, *, version: int | None, firm: str,
             locale: str) -> Endorsement:
     """Make the endorsement: adjustment, new version, PDF, message to the insurer."""
-    if version != contract.version:
-        raise ContractError("stale")
+    services.require_version(contract, version)
     adjustment = preview(session, contract, change)
     number = (session.scalar(select(func.max(Endorsement.number)).where(Endorsement.contract_id == contract.id))
               or 0) + 1

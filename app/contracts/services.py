@@ -197,13 +197,18 @@ def change_status(session: Session, actor, contract: Contract, *, to_status: str
                         from_status=from_status, to_status=to_status)
 
 
+def require_version(contract: Contract, version: int | None) -> None:
+    """Refuse an edit made on an older reading of the contract."""
+    if version != contract.version:
+        raise ContractError("stale")
+
+
 def update(session: Session, actor, contract: Contract, values: dict, *, version: int | None) -> Contract:
     """Change the policy data (not the premium nor the guarantees: those change
     by endorsement). A stale ``version`` is refused."""
-    if version != contract.version:
-        raise ContractError("stale")
+    require_version(contract, version)
     if values.get("payer_id") == contract.client_id:
-        raise ContractError("payer_self", "payer_id")
+        raise ContractError("payer_self", "payer_reference")
     before = snapshot(contract)
     for name in EDITABLE:
         if name in values:

@@ -19,7 +19,7 @@ NAVIGATION = [
     ("crm.index", _l("Clients"), None),
     ("quotes.index", _l("Offers"), None),
     ("placements.index", _l("Placements"), None),
-    (None, _l("Contracts"), None),
+    ("contracts.index", _l("Contracts"), None),
     (None, _l("Premiums"), None),
     (None, _l("Commissions"), None),
     (None, _l("Claims"), None),
