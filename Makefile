@@ -28,8 +28,9 @@ translations: $(STAMP)
 
 # Refresh the catalogues after changing UI strings. Babel skips folders starting
 # with "_" by default, which would drop templates/_partials: hence --ignore-dirs.
+# pgettext(context, string) tells apart an English word with two French ones.
 extract: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* node_modules instance" -o /tmp/assurdesk-messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 --ignore-dirs ".* node_modules instance" -o /tmp/assurdesk-messages.pot .
 	$(VENV)/bin/pybabel update -i /tmp/assurdesk-messages.pot -d app/translations
 
 system-deps:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, EmailField, FieldList, Form, FormField, IntegerField,
                      RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField)
@@ -83,7 +84,7 @@ class AgreementForm(FlaskForm):
     line = SelectField(_l("Line"), choices=_line_or_all, validate_choice=True)
     new_business_rate = LocalDecimalField(_l("New business (%)"), places=2, validators=[InputRequired(), PERCENT])
     renewal_rate = LocalDecimalField(_l("Renewals (%)"), places=2, validators=[InputRequired(), PERCENT])
-    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    starts_on = DateField(lazy_pgettext("start date", "From"), validators=[InputRequired()])
     ends_on = DateField(_l("Until (included)"), validators=[Optional()])
     reference = StringField(_l("Reference"), validators=_optional_text(60))
 

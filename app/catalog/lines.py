@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 class Line(StrEnum):
@@ -87,7 +88,7 @@ A = AttributeType
 D = Decimal
 
 USES = (("private", _l("Private")), ("commute", _l("Private and commuting")),
-        ("business", _l("Business")), ("delivery", _l("Delivery")))
+        ("business", lazy_pgettext("motor use", "Business")), ("delivery", _l("Delivery")))
 PARKING = (("garage", _l("Locked garage")), ("car_park", _l("Private car park")),
            ("street", _l("Street")))
 OCCUPANCY = (("owner", _l("Owner")), ("tenant", _l("Tenant")),
@@ -156,7 +157,7 @@ LINES: dict[Line, LineDefinition] = {
         for_businesses=False,
     ),
     Line.PROFESSIONAL_LIABILITY: LineDefinition(
-        Line.PROFESSIONAL_LIABILITY, _l("Professional liability"), D("9.00"),
+        Line.PROFESSIONAL_LIABILITY, lazy_pgettext("line of business", "Professional liability"), D("9.00"),
         attributes=(
             RiskAttribute("activity", _l("Activity"), A.TEXT),
             RiskAttribute("turnover", _l("Annual turnover"), A.MONEY, minimum=D(0)),
@@ -166,7 +167,7 @@ LINES: dict[Line, LineDefinition] = {
         ),
         guarantees=(
             StandardGuarantee("operating_liability", _l("Operating liability")),
-            StandardGuarantee("professional_liability", _l("Professional liability")),
+            StandardGuarantee("professional_liability", lazy_pgettext("guarantee", "Professional liability")),
             StandardGuarantee("legal", _l("Legal protection")),
             StandardGuarantee("defence", _l("Defence and recourse")),
             StandardGuarantee("data_loss", _l("Loss of clients' documents and data")),

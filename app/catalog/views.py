@@ -15,9 +15,9 @@ from app.catalog import services as catalog
 from app.catalog.forms import AgreementForm, ContactForm, InsurerForm, TaxRatesForm
 from app.catalog.insurer_rules import mask_secret
 from app.catalog.lines import LINES
-from app.catalog.messages import catalog_error_message
+from app.catalog.messages import (answer_text, catalog_error_message, condition_text, measure_text, money_text,
+                                  multiplier_text)
 from app.catalog.services import CatalogError
-from app.catalog.tariff_editor import OP_SYMBOLS
 from app.extensions import db
 
 bp = guard_blueprint(Blueprint("catalog", __name__, url_prefix="/catalog"))
@@ -26,7 +26,8 @@ PER_PAGE = 50
 
 @bp.context_processor
 def catalog_context() -> dict:
-    return {"mask_secret": mask_secret, "lines": LINES, "op_symbols": OP_SYMBOLS}
+    return {"mask_secret": mask_secret, "lines": LINES, "answer_text": answer_text, "measure_text": measure_text,
+            "money_text": money_text, "multiplier_text": multiplier_text, "condition_text": condition_text}
 
 
 def show_error(form, error: CatalogError) -> None:

@@ -4,8 +4,9 @@ reasons. Lazy, so they follow the reader's language."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-KIND_LABELS = {"individual": _l("Individual"), "business": _l("Business")}
+KIND_LABELS = {"individual": _l("Individual"), "business": lazy_pgettext("client kind", "Business")}
 STATUS_LABELS = {"prospect": _l("Prospect"), "customer": _l("Customer"), "former": _l("Former customer")}
 STATUS_BADGES = {"prospect": "text-bg-info", "customer": "text-bg-success", "former": "text-bg-secondary"}
 CIVILITY_LABELS = {"mr": _l("Mr"), "mrs": _l("Mrs")}
@@ -55,7 +56,7 @@ PROBLEMS = {
 #: rule code -> (what to offer, why)
 CROSS_SELL = {
     "business_rc_pro": (
-        _l("Professional liability"),
+        lazy_pgettext("line of business", "Professional liability"),
         _l("A business answers for the harm its work causes to clients and third parties; "
            "without RC Pro it pays them out of its own pocket."),
     ),

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from app.auth import services as accounts
@@ -26,7 +27,7 @@ PER_PAGE = 25
 STATUS_LABELS = {
     NeedsStatus.DRAFT.value: _l("Draft"),
     NeedsStatus.COMPARED.value: _l("Compared"),
-    NeedsStatus.RECOMMENDED.value: _l("Recommended"),
+    NeedsStatus.RECOMMENDED.value: lazy_pgettext("needs status", "Recommended"),
     NeedsStatus.ACCEPTED.value: _l("Accepted"),
     NeedsStatus.CLOSED.value: _l("Closed"),
 }

@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "app" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
 def _french():
@@ -18,21 +19,22 @@ def _french():
         return read_po(file, locale="fr")
 
 
-def _source_strings() -> set[str]:
-    """Every UI string of app/ and templates/, as `make extract` finds them."""
+def _source_strings() -> set[tuple[str | None, str]]:
+    """Every UI string of app/ and templates/ with its context, as `make extract` finds them."""
     method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords=KEYWORDS,
         directory_filter=lambda path: not Path(path).name.startswith(".") and Path(path).name != "node_modules",
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((context, message[0] if isinstance(message, tuple) else message))
     return found
 
 
 def test_every_ui_string_is_in_the_french_catalogue():
-    catalogue = {message.id if isinstance(message.id, str) else message.id[0] for message in _french() if message.id}
-    missing = sorted(_source_strings() - catalogue)
+    catalogue = {(message.context, message.id if isinstance(message.id, str) else message.id[0])
+                 for message in _french() if message.id}
+    missing = sorted(_source_strings() - catalogue, key=lambda entry: (entry[0] or "", entry[1]))
     assert not missing, f"{len(missing)} strings not extracted (run `make extract`), e.g. {missing[:5]}"
 
 
