@@ -158,7 +158,7 @@ def send(session: Session, actor, letter: Letter, *, tenant=None, locale: str | 
         raise LetterError("no_email")
     document, pdf = pdf_of(session, letter)
     queue_email(session, tenant.slug, client.email, letter.subject, "letter", sender_name=tenant.name,
-                locale=locale or str(get_locale()), firm=tenant.name, client=client, subject=letter.subject,
+                locale=locale or str(get_locale()), firm=tenant.name, client=client, letter_subject=letter.subject,
                 attachments=((document.filename, "application/pdf", pdf),))
     letter.sent_at, letter.sent_to = utcnow(), client.email
     session.add(Interaction(client_id=client.id, kind=InteractionKind.EMAIL.value, direction="out",

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, NumberRange
 from app.catalog.forms import LocalDecimalField
 from app.catalog.lines import LINES
 
-INDEX_RANGE = NumberRange(min=-20, max=50, message=_l("Give a rate between -20 and 50 %."))
+INDEX_RANGE = NumberRange(min=-20, max=50, message=_l("Give a rate between -20 and 50 %%."))
 
 
 class IndexRatesForm(FlaskForm):
