@@ -70,21 +70,25 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.attestations.views import bp as attestations_bp
     from app.auth.views import bp as auth_bp
     from app.catalog.views import bp as catalog_bp
     from app.contracts.views import bp as contracts_bp
     from app.crm.views import bp as crm_bp
     from app.devmail.views import bp as devmail_bp
     from app.documents.views import bp as documents_bp
+    from app.letters.views import bp as letters_bp
     from app.placements.views import bp as placements_bp
     from app.platform.views import bp as platform_bp
     from app.quotes.views import bp as quotes_bp
+    from app.renewals.views import bp as renewals_bp
     from app.settings.views import bp as settings_bp
     from app.web.views import bp as web_bp
     from app.workspace.views import home_bp
 
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
-                      crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp):
+                      crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp,
+                      letters_bp, attestations_bp, renewals_bp):
         app.register_blueprint(blueprint)
 
 
