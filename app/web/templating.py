@@ -20,6 +20,7 @@ NAVIGATION = [
     ("quotes.index", _l("Offers"), None),
     ("placements.index", _l("Placements"), None),
     ("contracts.index", _l("Contracts"), None),
+    ("renewals.index", _l("Renewals"), None),
     (None, _l("Premiums"), None),
     (None, _l("Commissions"), None),
     (None, _l("Claims"), None),
