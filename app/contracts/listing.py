@@ -43,14 +43,19 @@ class ContractFilters:
         return first, rules.add_months(first, 1)
 
 
+def _unwild(text: str) -> str:
+    return text.replace("%", "").replace("_", "")
+
+
 def filtered(filters: ContractFilters) -> Select:
     """(contract, client name, client reference, insurer name) in the list's order."""
     query = (select(Contract, Client.display_name, Client.reference, Insurer.name)
              .join(Client, Client.id == Contract.client_id).join(Insurer, Insurer.id == Contract.insurer_id))
     if filters.q:
-        folded = f"%{normalise(filters.q).replace('%', '').replace('_', '')}%"
-        query = query.where(or_(func.lower(Contract.reference).like(folded),
-                                func.lower(Contract.policy_number).like(folded), Client.sort_name.like(folded)))
+        typed = f"%{_unwild(filters.q.strip().lower())}%"
+        folded = f"%{_unwild(normalise(filters.q))}%"
+        query = query.where(or_(func.lower(Contract.reference).like(typed),
+                                func.lower(Contract.policy_number).like(typed), Client.sort_name.like(folded)))
     if filters.line:
         query = query.where(Contract.line == filters.line)
     if filters.insurer_id:
