@@ -80,9 +80,18 @@ def merge_values(session: Session, actor, *, client: Client, contract: Contract 
             "effective_date": contract.effective_date, "renewal_date": contract.renewal_date,
             "cancellation_date": contract.ended_on, "amount": contract.total,
         }
-        values |= _cancellation_values(session, contract)
+        values |= _renewal_values(session, contract) | _cancellation_values(session, contract)
     values |= extra or {}
     return {name: _shown(value) for name, value in values.items() if name in rules.MERGE_FIELDS}
+
+
+def _renewal_values(session: Session, contract: Contract) -> dict:
+    # imported here: the renewals area composes its notices with this module
+    from app.renewals.services import renewal_amounts
+    from app.renewals.rules import cancellation_deadline
+
+    return {"cancellation_deadline": cancellation_deadline(contract.renewal_date, contract.notice_days),
+            "new_amount": renewal_amounts(session, contract).total}
 
 
 def _cancellation_values(session: Session, contract: Contract) -> dict:
