@@ -64,6 +64,20 @@ ACTION_LABELS = {
     "offer.accept": _l("Client accepted the offer"),
     "advice.generate": _l("Advice document generated"),
     "advice.send": _l("Advice document sent"),
+    "contract.create": _l("Contract entered"),
+    "contract.update": _l("Contract's policy data changed"),
+    "contract.status": _l("Contract status changed"),
+    "contract.cancel": _l("Contract cancellation recorded"),
+    "contract.import": _l("Contracts imported"),
+    "contract.export": _l("Contract list exported"),
+    "contract.clause_add": _l("Clause added to a contract"),
+    "contract.clause_update": _l("Contract clause changed"),
+    "contract.clause_remove": _l("Clause removed from a contract"),
+    "endorsement.create": _l("Endorsement made"),
+    "endorsement.confirm": _l("Endorsement confirmed by the insurer"),
+    "clause.create": _l("Library clause added"),
+    "clause.update": _l("Library clause changed"),
+    "clause.delete": _l("Library clause removed"),
 }
 
 OBJECT_LABELS = {
@@ -80,4 +94,7 @@ OBJECT_LABELS = {
     "needs_analysis": _l("Needs analysis"),
     "offer": _l("Offer"),
     "advice_document": _l("Advice document"),
+    "contract": _l("Contract"),
+    "endorsement": _l("Endorsement"),
+    "clause": _l("Clause"),
 }

@@ -32,7 +32,9 @@ EVENT_LABELS = {
     "created": _l("Contract entered"), "imported": _l("Contract imported"), "placement": _l("Issued by the insurer"),
     "status": _l("Status changed"), "updated": _l("Policy data changed"), "endorsement": _l("Endorsement"),
     "endorsement_confirmed": _l("Endorsement confirmed by the insurer"), "cancellation": _l("Cancellation recorded"),
-    "letter": _l("Letter"), "notice": _l("Notice"), "document": _l("Document added"), "clause": _l("Clause"),
+    "letter": _l("Letter"), "letter_sent": _l("Letter sent"), "notice": _l("Notice"),
+    "renewal_notice": _l("Renewal notice"), "renewed": _l("Renewed"), "attestation": _l("Certificate issued"),
+    "attestation_revoked": _l("Certificate revoked"), "document": _l("Document added"), "clause": _l("Clause"),
 }
 COMPUTATION_LABELS = {
     "annual_difference": _l("Annual net premium difference"), "period": _l("Annual period"),
