@@ -18,14 +18,16 @@ from app.insurer_api.views import bp, insurer_actor, validated
 
 
 def own_contract(policy_number: str):
-    """This key's insurer's contract with this policy number (or reference); 404 otherwise."""
+    """This key's insurer's contract with this policy number (or reference); 404 otherwise.
+    Policy numbers may hold slashes, URL-encoded or not: the routes take
+    the path as it is (no merging of double slashes)."""
     contract = keys.contract_of_insurer(db.session, g.api_key.insurer_id, policy_number)
     if contract is None:
         raise ApiError(404, "not_found", "No contract of yours has this policy number.")
     return contract
 
 
-@bp.post("/contracts/<path:policy_number>/documents")
+@bp.post("/contracts/<path:policy_number>/documents", merge_slashes=False)
 @public
 @idempotent(multipart_body)
 def add_contract_document(submitted, policy_number: str):
@@ -42,7 +44,7 @@ def add_contract_document(submitted, policy_number: str):
     return {"document": document_json(document), "contract": contract_json(contract)}, 201
 
 
-@bp.post("/contracts/<path:policy_number>/endorsements/<int:number>/confirmation")
+@bp.post("/contracts/<path:policy_number>/endorsements/<int:number>/confirmation", merge_slashes=False)
 @public
 @idempotent(json_body)
 def confirm_endorsement(submitted, policy_number: str, number: int):

@@ -105,7 +105,7 @@ def schemas(placement_schema_url: str) -> dict:
         "Acceptance": _object({
             "policy_number": _string("Your policy number.", maxLength=rules.POLICY_NUMBER_MAX),
             "effective_date": _string("YYYY-MM-DD", fmt="date"),
-            "final_premium": _string("Yearly premium in euros, tax included, as a decimal string: 1234.56.",
+            "final_premium": _string("Net yearly premium in euros, before tax and fees, as a decimal string: 1234.56.",
                                      pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$"),
             "documents": {"type": "array", "maxItems": rules.MAX_DOCUMENTS,
                           "items": _string(contentMediaType="application/pdf", contentEncoding="binary"),

@@ -47,11 +47,12 @@ def json_body() -> Submitted:
 
 def multipart_body() -> Submitted:
     """The fields and files of a multipart/form-data body; a repeated field
-    is kept as a list (and refused by validation)."""
+    is kept as a list (and refused by validation), a part whose name the
+    parser could not read is named ""."""
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", "Send a multipart/form-data body.")
-    fields = {name: values[0] if len(values) == 1 else values for name, values in request.form.lists()}
-    files = [(name, rules.clean_filename(upload.filename), upload.stream.read(MAX_UPLOAD_BYTES + 1))
+    fields = {name or "": values[0] if len(values) == 1 else values for name, values in request.form.lists()}
+    files = [(name or "", rules.clean_filename(upload.filename), upload.stream.read(MAX_UPLOAD_BYTES + 1))
              for name, uploads in request.files.lists() for upload in uploads]
     return Submitted(fields, files)
 

@@ -17,7 +17,8 @@ def render_error(error: HTTPException):
     db.session.rollback()
     code = error.code or 500
     if _wants_json():
-        return {"error": {"status": code, "message": error.description}}, code
+        name = error.name.lower().replace(" ", "_").replace("'", "")
+        return {"error": {"status": code, "code": name, "message": error.description, "fields": {}}}, code
     return render_template("errors/error.html", code=code, error=error), code
 
 
