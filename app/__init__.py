@@ -77,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.crm.views import bp as crm_bp
     from app.devmail.views import bp as devmail_bp
     from app.documents.views import bp as documents_bp
+    from app.insurer_api.keys_views import bp as api_keys_bp
+    from app.insurer_api.views import bp as insurer_api_bp
     from app.letters.views import bp as letters_bp
     from app.placements.views import bp as placements_bp
     from app.platform.views import bp as platform_bp
@@ -88,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
                       crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp,
-                      letters_bp, attestations_bp, renewals_bp):
+                      letters_bp, attestations_bp, renewals_bp, api_keys_bp, insurer_api_bp):
         app.register_blueprint(blueprint)
 
 
