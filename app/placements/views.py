@@ -4,6 +4,7 @@ answers, resend and cancel are in ``answer_views``, on the same blueprint."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -89,6 +90,8 @@ def placement_helpers() -> dict:
         "offer_placements": lambda offer_ids: services.for_offers(db.session, list(offer_ids)),
         "placement_amount": lambda value: Decimal(value) if value else None,
         "payment_plan_label": lambda plan: dict(PAYMENT_OPTIONS).get(plan, plan),
+        "placement_date": lambda value: date.fromisoformat(value) if value else None,
+        "risk_answer": placement_document.risk_answer,
     }
 
 
