@@ -5,7 +5,8 @@ choice labels from ``app.catalog.lines``, numbers, amounts and dates by Babel.""
 
 from __future__ import annotations
 
-from flask_babel import format_currency, format_date, format_decimal, ngettext
+from babel.numbers import get_decimal_symbol
+from flask_babel import format_currency, format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -137,6 +138,18 @@ def multiplier_text(value: object) -> str:
         return format_decimal(as_decimal(value), format="#,##0.00####")
     except UnreadableAnswer:
         return str(value)
+
+
+def typed_number(value: object) -> str:
+    """A stored number as the reader types it in a form ("448,40" in French),
+    without grouping, which the editors' parsers would refuse; blank for none."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = as_decimal(value)
+    except UnreadableAnswer:
+        return str(value)
+    return format(number, "f").replace(".", get_decimal_symbol(get_locale()))
 
 
 def money_text(value: object) -> str:

@@ -17,7 +17,7 @@ from app.catalog import services as catalog
 from app.catalog.forms import EligibilityForm, TariffForm
 from app.catalog.lines import LINES, Line
 from app.catalog.messages import (catalog_error_message, eligibility_reason, pricing_reason, problem_message,
-                                  step_detail, step_label)
+                                  step_detail, step_label, typed_number)
 from app.catalog.product_views import load_product
 from app.catalog.rules import FEES_STEP, TariffError, eligibility_problems, insurance_tax, price, validate_tariff
 from app.catalog.services import CatalogError
@@ -36,10 +36,15 @@ def _tariff_form(product, formdata=None) -> TariffForm:
     else:
         tariff = product.tariff or {}
         form = TariffForm(formdata=None, data={
-            "base": tariff.get("base"), "minimum": tariff.get("minimum"), "fees": tariff.get("fees"),
-            "factors": [vars(f) for f in factor_inputs(tariff)], "version": product.version})
+            "base": typed_number(tariff.get("base")), "minimum": typed_number(tariff.get("minimum")),
+            "fees": typed_number(tariff.get("fees")), "factors": [_typed_factor(f) for f in factor_inputs(tariff)],
+            "version": product.version})
     form.set_line(product.line)
     return form
+
+
+def _typed_factor(factor: FactorInput) -> dict:
+    return vars(factor) | {name: typed_number(getattr(factor, name)) for name in ("default", "unit", "rate")}
 
 
 def _factor_inputs(form: TariffForm) -> list[FactorInput]:

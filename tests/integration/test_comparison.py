@@ -65,6 +65,18 @@ def test_each_quote_shows_how_its_premium_was_computed(admin, firm):
     assert len(breakdowns) == 2
     assert all("Base premium" in part.split("</details>")[0] for part in breakdowns)
     assert "Fees" in breakdowns[0].split("</details>")[0]
+    assert "Headcount 5, from 3: × 1.20" in page and "Premises Office: × 1.00" in page
+
+
+def test_the_breakdown_keeps_structured_details_and_shows_older_sentences(admin, firm, bound):
+    admin.post(f"/offers/{firm['needs_id']}/compare")
+    with bound(firm["tenant"]) as session:
+        offer = session.scalars(select(Offer).where(Offer.label == "RC Pro Essentiel")).one()
+        assert offer.breakdown[1]["detail"] == {"kind": "bands", "attribute": "headcount", "value": "5", "min": "3",
+                                                "max": None, "multiplier": "1.20"}
+        offer.breakdown = [{**offer.breakdown[1], "detail": "headcount 5 in [3, ∞): × 1.20"}]
+        session.commit()
+    assert "headcount 5 in [3, ∞): × 1.20" in admin.get(f"/offers/{firm['needs_id']}/comparison").text
 
 
 def test_a_product_whose_tariff_lacks_an_answer_names_it(admin, firm, bound):
