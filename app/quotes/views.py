@@ -14,7 +14,7 @@ from flask_login import current_user
 from app.auth import services as accounts
 from app.auth.access import guard_blueprint
 from app.catalog.lines import LINES, line_choices, line_definition
-from app.catalog.messages import step_detail, step_label
+from app.catalog.messages import number_text, step_detail, step_label
 from app.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
 from app.extensions import db, htmx
 from app.quotes import display, services
@@ -77,6 +77,7 @@ def quotes_helpers() -> dict:
         "fit_label": display.fit_label,
         "pricing_step_label": step_label,
         "pricing_step_detail": lambda detail, line: step_detail(detail, LINES.get(line)),
+        "risk_number": number_text,
         "needs_lines": lines_for,
     }
 
