@@ -20,7 +20,7 @@ ERROR_STATUSES = {
                         "for another request."),
     "413": ("TooLarge", "A file or the whole body is too large."),
     "415": ("UnsupportedMediaType", "Wrong Content-Type, or a file that is not a PDF, JPEG, PNG or WebP."),
-    "422": ("Invalid", "Some fields are invalid: `error.fields` says which and why."),
+    "422": ("Invalid", "Some fields are invalid: error.fields says which and why."),
     "429": ("RateLimited", "Too many requests for this key: wait for the Retry-After delay."),
 }
 
