@@ -36,10 +36,13 @@ KEYLESS_ENDPOINTS = {"insurer_api.openapi", "insurer_api.docs", "insurer_api.pla
 
 
 def rate_limit_key() -> str:
-    """One bucket per key (by its public prefix) on this host; requests
-    without a well-formed key share their address's bucket."""
-    prefix = rules.key_prefix(rules.bearer_token(request.headers.get("Authorization")) or "")
-    return f"insurer-api:{request.host}:{prefix or 'address:' + get_remote_address()}"
+    """One bucket per key on this host: its prefix and a digest of the whole
+    key, so that a stranger who knows a prefix cannot drain its insurer's
+    allowance. Requests without a well-formed key share their address's."""
+    token = rules.bearer_token(request.headers.get("Authorization")) or ""
+    prefix = rules.key_prefix(token)
+    bucket = f"{prefix}:{rules.hash_key(token)[:16]}" if prefix else f"address:{get_remote_address()}"
+    return f"insurer-api:{request.host}:{bucket}"
 
 
 limiter.shared_limit(lambda: current_app.config["INSURER_API_RATE_LIMIT"], scope="insurer_api",

@@ -295,3 +295,11 @@ def test_a_key_beyond_its_rate_limit_gets_429_json(app, api: Api, monkeypatch):
     assert int(limited.headers["Retry-After"]) > 0
     assert api.get(f"/placements/{api.reference}", key=api.other_key).status_code == 404, \
         "another key has its own allowance"
+
+
+def test_a_forged_key_with_a_known_prefix_does_not_drain_the_insurers_allowance(app, api: Api, monkeypatch):
+    monkeypatch.setitem(app.config, "INSURER_API_RATE_LIMIT", "3 per minute")
+    forged = api.key[:len("ak_12345678_")] + "x" * 43
+    statuses = [api.get(f"/placements/{api.reference}", key=forged).status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    assert api.get(f"/placements/{api.reference}").status_code == 200
