@@ -51,6 +51,7 @@ def _add_business_data() -> None:
     """Give the demo firm its panel and clients once (also to a demo firm made
     before those areas existed)."""
     from app.demo.catalog import add_panel
+    from app.demo.contracts import add_contracts
     from app.demo.portfolio import add_portfolio
 
     if db.session.query(Insurer.id).first() is not None:
@@ -58,4 +59,5 @@ def _add_business_data() -> None:
     admin = accounts.find_by_email(db.session, ADMIN[1])
     add_panel(db.session)
     add_portfolio(db.session, admin, accounts.list_users(db.session))
+    add_contracts(db.session, admin)
     db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.catalog.lines import LINES
 from app.catalog.models import Insurer, Product
 from app.catalog.rules import validate_eligibility, validate_tariff
+from app.contracts.models import Contract
 from app.crm.models import Client, Interaction
 from app.quotes.models import NeedsAnalysis, Offer
 
@@ -36,6 +37,10 @@ def test_the_demo_firm_has_a_panel_and_a_portfolio_and_is_made_once(app):
                 assert session.scalar(select(func.count()).select_from(Interaction)) >= 60
                 assert session.scalar(select(func.count()).select_from(NeedsAnalysis)) == 60
                 assert session.scalar(select(func.count()).select_from(Offer)) > 40
+                contracts = session.scalars(select(Contract)).all()
+                customers = session.scalar(select(func.count()).select_from(Client).where(Client.status == "customer"))
+                assert len(contracts) >= customers > 0
+                assert all(c.status == "active" and c.renewal_date > c.effective_date for c in contracts)
         finally:
             delete_tenant(db.engine, DEMO_SLUG, app.config["FILES_ROOT"])
     assert any("claire.martin@cabinet-demo.fr" in line for line in logins)
