@@ -131,13 +131,13 @@ def validated(checked: tuple[dict, dict[str, str]]) -> dict:
     return values
 
 
-@bp.get("/placements/<reference>")
+@bp.get("/placements/<reference>", merge_slashes=False)
 @public
 def placement(reference: str):
     return placement_answer(own_placement(reference))
 
 
-@bp.post("/placements/<reference>/accept")
+@bp.post("/placements/<reference>/accept", merge_slashes=False)
 @public
 @idempotent(multipart_body)
 def accept(submitted, reference: str):
@@ -150,7 +150,7 @@ def accept(submitted, reference: str):
     return placement_answer(placement), 200
 
 
-@bp.post("/placements/<reference>/decline")
+@bp.post("/placements/<reference>/decline", merge_slashes=False)
 @public
 @idempotent(json_body)
 def decline(submitted, reference: str):
@@ -160,7 +160,7 @@ def decline(submitted, reference: str):
     return placement_answer(placement), 200
 
 
-@bp.post("/placements/<reference>/information-requests")
+@bp.post("/placements/<reference>/information-requests", merge_slashes=False)
 @public
 @idempotent(json_body)
 def request_information(submitted, reference: str):

@@ -303,3 +303,12 @@ def test_a_forged_key_with_a_known_prefix_does_not_drain_the_insurers_allowance(
     statuses = [api.get(f"/placements/{api.reference}", key=forged).status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 429, 429]
     assert api.get(f"/placements/{api.reference}").status_code == 200
+
+
+def test_a_reference_with_a_slash_is_a_json_404_not_a_redirect(api: Api):
+    """Found by hypothesis: ``0/`` made ``/placements/0//accept``, which URL
+    slash-merging redirected (308) instead of answering in JSON."""
+    for response in (api.get("/placements/0/"), api.post_json("/placements/0//decline", {"reason": "x" * 20}),
+                     api.post_form("/placements/0//accept", ACCEPTANCE)):
+        assert response.status_code == 404 and response.is_json, response.status_code
+        assert response.json["error"]["code"]
