@@ -1,5 +1,6 @@
 """`make bench`: provisioning, `flask tenants migrate` and page latency against
-the number of tenants; comparing 40 products; client search at 50,000 clients.
+the number of tenants; comparing 40 products; client search at 50,000 clients;
+certificates of insurance (PDF); outbox delivery throughput.
 Writes bench/RESULTS.md.
 
 Environment: BENCH_TENANTS (default 500), BENCH_REQUESTS (default 200),
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import latency, migration, provisioning, workspace
+from bench import contracts, latency, migration, provisioning, workspace
 from bench.common import bench_database, log, make_app, server_version
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -94,6 +95,16 @@ def main() -> int:
         log(f"[5] client search at {workspace.BIG} and {workspace.SMALL} clients")
         searched = workspace.search(app)
         phases["client search"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[6] {contracts.CERTIFICATES} certificates of insurance")
+        certified = contracts.certificates(app)
+        phases["certificates"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[7] outbox delivery of {contracts.MESSAGES} messages")
+        delivered = contracts.outbox(app)
+        phases["outbox"] = time.perf_counter() - t
         engine.dispose()
 
     duration = time.perf_counter() - started
@@ -105,7 +116,7 @@ def main() -> int:
         "load": (load_start, os.getloadavg()),
     }
     text = render(context, prov, lat_small, lat_big, head, cli, sub, rev)
-    text += "\n".join(workspace.render(compared, searched)) + "\n"
+    text += "\n".join(workspace.render(compared, searched) + contracts.render(certified, delivered)) + "\n"
     RESULTS.write_text(text)
     print()
     print(text)
