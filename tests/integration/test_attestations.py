@@ -46,8 +46,9 @@ def test_the_decennial_certificate_carries_the_mentions_and_the_code(admin_clien
                     "DEC-2024-0042", "Masonry / structural work", "metropolitan France", "site opened",
                     "ten-year liability", "3,000,000.00", "5 January 2016", attestation.code):
         assert mention in text, mention
-    assert f"/verify/{attestation.code}" not in text or True  # the URL is in the QR code
     assert "/verify" in text
+    contract_page = admin_client.get(f"/contracts/{book['decennial_id']}").text
+    assert 'id="contract-attestations"' in contract_page and attestation.code in contract_page
 
 
 def test_the_public_page_says_valid_with_the_insured_and_period_only(app, admin_client, book, bound, client_for):

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.attestations import services as attestations
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer, Product
 from app.contracts import cancellations, clauses, endorsements, rules, services
@@ -20,6 +21,7 @@ from app.crm import services as clients
 from app.documents.forms import DocumentForm
 from app.documents.models import DOCUMENT_KIND_LABELS
 from app.extensions import db
+from app.letters import services as letters
 from app.placements.models import Placement
 
 
@@ -116,5 +118,7 @@ def render_contract(contract: Contract, status: int = 200, **forms):
         "instalment": rules.instalment_amount(contract.total, contract.instalment_plan),
         "renewal_deadline": rules.renewal_deadline(contract.renewal_date, contract.notice_days),
         "today": date.today(),
+        "letters": letters.letters_of(db.session, contract),
+        "attestations": attestations.for_contract(db.session, contract),
     }
     return render_template("contracts/show.html", **context), status
