@@ -61,3 +61,23 @@ def _add_business_data() -> None:
     add_portfolio(db.session, admin, accounts.list_users(db.session))
     add_contracts(db.session, admin)
     db.session.commit()
+    _index_and_send_notices(admin)
+
+
+#: yearly indexation by line (%), of the order insurers announced for 2027
+INDEX_RATES = {"motor": "3.50", "home": "4.00", "health": "5.00", "rc_pro": "2.50", "multirisk": "3.00",
+               "decennial": "2.00", "protection": "2.50", "cyber": "6.00"}
+
+
+def _index_and_send_notices(admin) -> None:
+    """The firm's indexation rates, and this morning's renewal notices sent as
+    the daily job would (the demo data is made today)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from app.renewals.services import run_daily, set_index_rate
+
+    for line, rate in INDEX_RATES.items():
+        set_index_rate(db.session, admin, line, Decimal(rate))
+    db.session.commit()
+    run_daily(db.session, today=date.today(), tenant=get_tenant(db.engine, DEMO_SLUG), locale="fr")
