@@ -3,7 +3,7 @@ Decimals (``AmountField``); every edit carries the row's version."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField,
                      StringField, TextAreaField)
@@ -119,7 +119,7 @@ class ConfirmEndorsementForm(FlaskForm):
 class StatusForm(FlaskForm):
     to_status = SelectField(_l("New status"), choices=choices(STATUS_LABELS))
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    effective_on = DateField(_l("From"), validators=[InputRequired()])
+    effective_on = DateField(lazy_pgettext("start date", "From"), validators=[InputRequired()])
     version = VersionField()
 
 

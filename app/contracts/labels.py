@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 STATUS_LABELS = {
     "pending": _l("Pending insurer"), "active": _l("Active"), "suspended": _l("Suspended"),
-    "cancelled": _l("Cancelled"), "expired": _l("Expired"),
+    "cancelled": lazy_pgettext("contract status", "Cancelled"), "expired": _l("Expired"),
 }
 STATUS_BADGES = {
     "pending": "text-bg-info", "active": "text-bg-success", "suspended": "text-bg-warning",

@@ -35,15 +35,23 @@ class RiskRow:
 def risk_rows(needs) -> list[RiskRow]:
     """Every attribute of the line with its answer (choices by their label)."""
     definition = line_definition(needs.line)
-    rows = []
-    for attribute in definition.attributes:
-        stored = (needs.risk or {}).get(attribute.name)
-        value = rules.from_json_value(attribute.type, stored)
-        if attribute.type == AttributeType.CHOICE and value is not None:
-            value = dict(attribute.choices).get(value, value)
-        rows.append(RiskRow(attribute.label, str(attribute.type), value,
-                            attribute.required_to_quote and not rules.is_answered(stored)))
-    return rows
+    return [_risk_row(attribute, (needs.risk or {}).get(attribute.name)) for attribute in definition.attributes]
+
+
+def answered_risk_rows(line: str, risk: dict | None) -> list[RiskRow]:
+    """The answered attributes of a stored risk (a contract's insured risk),
+    in the line's order, typed like :func:`risk_rows` for ``quotes/_risk_value.html``."""
+    definition = line_definition(line)
+    return [_risk_row(attribute, (risk or {}).get(attribute.name)) for attribute in definition.attributes
+            if rules.is_answered((risk or {}).get(attribute.name))]
+
+
+def _risk_row(attribute, stored) -> RiskRow:
+    value = rules.from_json_value(attribute.type, stored)
+    if attribute.type == AttributeType.CHOICE and value is not None:
+        value = dict(attribute.choices).get(value, value)
+    return RiskRow(attribute.label, str(attribute.type), value,
+                   attribute.required_to_quote and not rules.is_answered(stored))
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from app.auth.access import guard_blueprint
 from app.contracts import labels
 from app.contracts import services as contracts
 from app.extensions import db
+from app.quotes.display import answered_risk_rows
 
 bp = guard_blueprint(Blueprint("contracts", __name__, url_prefix="/contracts"))
 
 
 @bp.context_processor
 def contract_labels() -> dict:
-    return {"contract_labels": labels}
+    return {"contract_labels": labels, "risk_rows": answered_risk_rows}
 
 
 @bp.app_context_processor
