@@ -13,8 +13,10 @@ from functools import wraps
 
 import procrastinate
 from flask import Flask, g
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, insert
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, and_, func, insert, or_,
+                        select)
+from sqlalchemy.engine import Connection
+from sqlalchemy.dialects.postgresql import ENUM, JSONB
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -57,7 +59,16 @@ _jobs = Table(
     Column("priority", Integer),
     Column("args", JSONB),
     Column("scheduled_at", DateTime(timezone=True)),
+    Column("status", ENUM("todo", "doing", "succeeded", "failed", "cancelled", "aborting", "aborted",
+                          name="procrastinate_job_status", schema="public", create_type=False)),
 )
+
+
+def runnable_job_args(conn: Connection, task_name: str) -> list[dict]:
+    """The arguments of ``task_name``'s jobs running now or due to run now."""
+    due = or_(_jobs.c.status == "doing",
+              and_(_jobs.c.status == "todo", or_(_jobs.c.scheduled_at.is_(None), _jobs.c.scheduled_at <= func.now())))
+    return list(conn.scalars(select(_jobs.c.args).where(_jobs.c.task_name == task_name, due)))
 
 
 def enqueue(session: Session, task, *, scheduled_at: datetime | None = None, **kwargs) -> int:

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +23,7 @@ from app.catalog.insurer_rules import api_endpoint_problem
 from app.catalog.models import Insurer, PlacementChannel
 from app.columns import utcnow
 from app.documents import services as documents
+from app.jobs.queue import enqueue, runnable_job_args
 from app.mail.delivery import write_eml
 from app.outbox import delivery, rules
 from app.outbox.models import DeliveryAttempt, MessageStatus, OutboxMessage
@@ -85,8 +86,7 @@ def _tenant_slug(session: Session) -> str:
 
 
 def _queue_delivery(session: Session, message: OutboxMessage, at: datetime | None = None) -> None:
-    from app.jobs.queue import enqueue
-    from app.outbox.jobs import deliver_message
+    from app.outbox.jobs import deliver_message  # the job module imports this one
 
     enqueue(session, deliver_message, scheduled_at=at, tenant=_tenant_slug(session), message_id=message.id)
 
@@ -224,20 +224,12 @@ def _apply(session: Session, message: OutboxMessage, outcome: str, detail: str, 
 
 # --- the sweeper ------------------------------------------------------------
 
-_RUNNABLE_JOBS = text(
-    "SELECT args->>'tenant', args->>'message_id' FROM public.procrastinate_jobs "
-    "WHERE task_name = 'outbox.deliver' AND (status = 'doing' OR "
-    "(status = 'todo' AND (scheduled_at IS NULL OR scheduled_at <= now())))"
-)
-
-
 def requeue_lost(engine: Engine, session: Session) -> int:
     """Queue a delivery for every due PENDING message of every active tenant
     that has no job able to run now (its job was lost, or is scheduled later
     than the message became due, e.g. after a resend). Return how many."""
     with engine.connect() as conn:
-        runnable = {(slug, int(message_id)) for slug, message_id in conn.execute(_RUNNABLE_JOBS)
-                    if message_id and message_id.isdigit()}
+        runnable = {(args.get("tenant"), args.get("message_id")) for args in runnable_job_args(conn, "outbox.deliver")}
     queued = 0
     for slug, _name, _schema, status, _created in list_tenants(engine):
         if status != "active":
