@@ -18,7 +18,7 @@ from app.audit import services as audit
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer
 from app.contracts import rules, services
-from app.contracts.labels import COMPUTATION_LABELS, ENDORSEMENT_KINDS
+from app.contracts.labels import COMPUTATION_LABELS, ENDORSEMENT_KINDS, computation_value
 from app.contracts.models import Contract, Endorsement
 from app.contracts.services import ContractError
 from app.crm.models import Client
@@ -101,7 +101,8 @@ def _document(session: Session, actor, contract: Contract, endorsement: Endorsem
         html = render_template("documents/endorsement.html", firm=firm, contract=contract, client=client,
                                endorsement=endorsement, insurer=session.get(Insurer, contract.insurer_id),
                                line=line_definition(contract.line), today=date.today(),
-                               endorsement_kinds=ENDORSEMENT_KINDS, computation_labels=COMPUTATION_LABELS)
+                               endorsement_kinds=ENDORSEMENT_KINDS, computation_labels=COMPUTATION_LABELS,
+                               computation_value=computation_value)
         title = _("Endorsement no. %(number)s — %(reference)s", number=endorsement.number,
                   reference=contract.reference)
     document = documents.store(session, actor, content=render_pdf(html), kind=DocumentKind.ENDORSEMENT, title=title,

@@ -3,9 +3,14 @@ problem messages. Lazy, so they follow the reader's language."""
 
 from __future__ import annotations
 
-from flask_babel import format_date
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import format_currency, format_date
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
+
+from app.web.templating import percent
 
 STATUS_LABELS = {
     "pending": _l("Pending insurer"), "active": _l("Active"), "suspended": _l("Suspended"),
@@ -94,3 +99,24 @@ def problem_message(code: str, day=None, **values) -> str:
     if day is not None:
         values["day"] = format_date(day, "medium")
     return str(message) % values if values else str(message)
+
+
+def computation_value(step: dict) -> str:
+    """A computation step's value (stored as plain text: ``58.20``,
+    ``2025-11-26 / 2026-11-26``, ``0.03 (18.00 %)``) in the reader's format."""
+    label, value = step.get("label"), str(step.get("value", ""))
+    try:
+        if label in ("annual_difference", "net", "total"):
+            return format_currency(Decimal(value), "EUR")
+        if label == "tax":
+            amount, _, rate = value.partition(" (")
+            return f"{format_currency(Decimal(amount), 'EUR')} ({percent(Decimal(rate.rstrip(' %)')))})"
+        if label == "period":
+            start, _, end = value.partition(" / ")
+            return f"{format_date(date.fromisoformat(start))} – {format_date(date.fromisoformat(end))}"
+        if label == "no_refund":
+            return format_date(date.fromisoformat(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return value
+

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from app.catalog.lines import AttributeType, line_definition
+from app.catalog.lines import line_definition
 from app.placements.rules import amount_text
 
 SCHEMA_VERSION = "1.0"
@@ -91,14 +91,6 @@ def risk_part(needs) -> list[dict]:
     definition = line_definition(needs.line)
     return [{"code": attribute.name, "label": str(attribute.label), "value": (needs.risk or {}).get(attribute.name)}
             for attribute in definition.attributes]
-
-
-def risk_answer(line: str, code: str, value):
-    """A stored risk answer as a reader says it (a choice by its label)."""
-    attribute = line_definition(line).attribute(code)
-    if attribute is not None and attribute.type == AttributeType.CHOICE:
-        return dict(attribute.choices).get(value, value)
-    return value
 
 
 def guarantees_part(offer) -> list[dict]:

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from flask import render_template
 
+from app.catalog.messages import number_text
 from app.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
 from app.letters.pdf import render_pdf
-from app.placements.document import risk_answer
+from app.quotes.display import risk_row
 
 
 def _amount(value: str | None) -> Decimal | None:
@@ -27,7 +28,8 @@ def _kind_label(kind: str):
 def proposal_html(document: dict) -> str:
     """The proposal's HTML, in the current locale."""
     return render_template(
-        "documents/proposal.html", doc=document, amount=_amount, kind_label=_kind_label, risk_answer=risk_answer,
+        "documents/proposal.html", doc=document, amount=_amount, kind_label=_kind_label,
+        risk_row=risk_row, risk_number=number_text,
         birth_date=date.fromisoformat(document["client"]["birth_date"]) if document["client"].get("birth_date") else None,
         wanted_effective_date=date.fromisoformat(document["wanted_effective_date"]),
         created_at=datetime.fromisoformat(document["created_at"]))

@@ -91,7 +91,6 @@ def placement_helpers() -> dict:
         "placement_amount": lambda value: Decimal(value) if value else None,
         "payment_plan_label": lambda plan: dict(PAYMENT_OPTIONS).get(plan, plan),
         "placement_date": lambda value: date.fromisoformat(value) if value else None,
-        "risk_answer": placement_document.risk_answer,
     }
 
 

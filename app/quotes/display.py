@@ -46,12 +46,23 @@ def answered_risk_rows(line: str, risk: dict | None) -> list[RiskRow]:
             if rules.is_answered((risk or {}).get(attribute.name))]
 
 
-def _risk_row(attribute, stored) -> RiskRow:
+def risk_row(line: str, code: str, stored) -> RiskRow:
+    """One stored answer (a placement document's) as a row for
+    ``quotes/_risk_value.html``; a blank answer is shown as none, not missing."""
+    attribute = line_definition(line).attribute(code)
+    stored = stored if rules.is_answered(stored) else None
+    if attribute is None:
+        return RiskRow(code, "text", stored, False)
+    return _risk_row(attribute, stored, missing=False)
+
+
+def _risk_row(attribute, stored, missing: bool | None = None) -> RiskRow:
     value = rules.from_json_value(attribute.type, stored)
     if attribute.type == AttributeType.CHOICE and value is not None:
         value = dict(attribute.choices).get(value, value)
-    return RiskRow(attribute.label, str(attribute.type), value,
-                   attribute.required_to_quote and not rules.is_answered(stored))
+    if missing is None:
+        missing = attribute.required_to_quote and not rules.is_answered(stored)
+    return RiskRow(attribute.label, str(attribute.type), value, missing)
 
 
 @dataclass(frozen=True)

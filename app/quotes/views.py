@@ -78,6 +78,7 @@ def quotes_helpers() -> dict:
         "pricing_step_label": step_label,
         "pricing_step_detail": lambda detail, line: step_detail(detail, LINES.get(line)),
         "risk_number": number_text,
+        "risk_row": display.risk_row,
         "needs_lines": lines_for,
     }
 

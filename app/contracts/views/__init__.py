@@ -17,7 +17,7 @@ bp = guard_blueprint(Blueprint("contracts", __name__, url_prefix="/contracts"))
 
 @bp.context_processor
 def contract_labels() -> dict:
-    return {"contract_labels": labels, "risk_rows": answered_risk_rows}
+    return {"contract_labels": labels, "answered_risk_rows": answered_risk_rows}
 
 
 @bp.app_context_processor
