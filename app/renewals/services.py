@@ -24,6 +24,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.catalog import services as catalog
 from app.catalog.models import LineSetting
+from app.contracts import cancellations
 from app.contracts import services as contracts
 from app.contracts.models import Cancellation, Contract, ContractStatus, RenewalNotice
 from app.crm.models import Client, ClientKind
@@ -212,7 +213,11 @@ def contracts_to_renew(session: Session, today: date) -> list[Contract]:
 # --- the daily pass -------------------------------------------------------------
 
 def run_daily(session: Session, *, today: date, tenant, locale: str) -> tuple[int, int]:
-    """Send the notices due and renew the contracts due; return (notices, renewals)."""
+    """Apply the cancellations whose date has come (so that they are not
+    renewed), send the notices due and renew the contracts due; return
+    (notices, renewals)."""
+    if cancellations.apply_due(session, today):
+        session.commit()
     sent = renewed = 0
     for contract_id in [c.id for c in contracts_needing_a_notice(session, today)]:
         sent += _each(session, contract_id, lambda c: send_notice(session, c, today=today, tenant=tenant,

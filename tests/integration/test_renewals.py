@@ -99,7 +99,9 @@ def test_a_contract_cancelled_at_its_renewal_date_is_not_renewed(app, tenant, bo
         session.commit()
     assert _run(app, bound, tenant, RENEWAL) == (0, 0)
     with bound(tenant) as session:
-        assert session.get(Contract, contract_id).renewal_date == RENEWAL
+        contract = session.get(Contract, contract_id)
+        assert contract.renewal_date == RENEWAL
+        assert contract.status == "cancelled", "the daily pass applies the cancellation on its date"
 
 
 def test_the_daily_job_runs_for_each_tenant(app, tenant, bound, jobs):
