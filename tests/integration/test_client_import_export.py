@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -161,12 +160,10 @@ def test_a_forged_or_foreign_token_finds_nothing(admin_client, make_tenant, clie
     assert other_admin.post(path).status_code == 404
 
 
-def test_five_thousand_rows_import_quickly(admin_client, bound, tenant):
+def test_five_thousand_rows_import_and_are_found(admin_client, bound, tenant):
+    """Five thousand rows in one all-or-nothing import; speed belongs to the benchmarks."""
     lines = [f"individual;Nom{number};Prénom{number};;;;p{number}@ex.fr;75001;Paris\r\n" for number in range(5000)]
     path = preview_path(upload(admin_client, HEADER + "".join(lines)))
-    started = time.perf_counter()
     assert admin_client.post(path).status_code == 303
-    elapsed = time.perf_counter() - started
     assert count(bound, tenant) == 5000
-    assert elapsed < 20, f"import took {elapsed:.1f}s"
     assert "Nom4321 Prénom4321" in admin_client.get("/clients?q=prenom4321").text

@@ -5,7 +5,6 @@ reconciliation of an insurer's statement (bordereau) line by line."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -145,10 +144,9 @@ def test_totals_are_per_insurer_and_month():
         ("MMA", "2026-01"): (D("5"), D("5"))}
 
 
-def test_reconciliation_is_linear_on_a_50000_line_statement():
-    expected = [line(f"P-{n}", JAN, "12.34") for n in range(50_000)]
-    statement = [line(f"p{n}", JAN, "12.34") for n in reversed(range(50_000))]
-    started = time.perf_counter()
+def test_a_large_statement_in_another_order_is_matched_line_for_line():
+    """Speed is the benchmark's business (bench/), never asserted in tests."""
+    expected = [line(f"P-{n}", JAN, "12.34") for n in range(5_000)]
+    statement = [line(f"p{n}", JAN, "12.34") for n in reversed(range(5_000))]
     result = rules.reconcile(expected, statement)
-    assert time.perf_counter() - started < 5
-    assert result.totals[("AXA", "2026-01")].counts["matched"] == 50_000
+    assert result.totals[("AXA", "2026-01")].counts["matched"] == 5_000
