@@ -10,11 +10,13 @@ and every resend, is the same message to the insurer.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
@@ -31,6 +33,8 @@ from tenants import bound_schema
 from tenants.jobs import TenantUnavailable, tenant_context
 from tenants.models import Tenant
 from tenants.provisioning import list_tenants
+
+logger = logging.getLogger(__name__)
 
 
 class OutboxError(Exception):
@@ -239,6 +243,9 @@ def requeue_lost(engine: Engine, session: Session) -> int:
                 queued += _requeue_tenant(session, slug, runnable)
         except TenantUnavailable:
             continue
+        except SQLAlchemyError:  # one tenant's broken schema must not stop the others' deliveries
+            session.rollback()
+            logger.exception("outbox sweep: tenant %s skipped", slug)
     return queued
 
 

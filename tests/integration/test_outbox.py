@@ -165,6 +165,21 @@ def test_the_sweeper_requeues_a_message_whose_job_was_lost(app, admin, firm, off
     assert len(mailbox.to(PLACEMENT_EMAIL)) == 1
 
 
+def test_a_broken_tenant_does_not_stop_the_sweep_for_the_others(app, admin, firm, offer_by_email, bound, jobs,
+                                                                  mailbox, make_tenant):
+    from app.extensions import db
+
+    broken = make_tenant("broken")
+    with app.app_context(), db.engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP TABLE "{broken.schema_name}".delivery_attempt, "{broken.schema_name}".outbox_message CASCADE')
+    assert send_placement(admin, offer_by_email).status_code == 303
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'outbox.deliver' AND status = 'todo'"))
+    assert sweep(app) == 1
+    jobs()
+    assert len(mailbox.to(PLACEMENT_EMAIL)) == 1
+
+
 def test_a_message_held_by_another_worker_is_skipped_not_sent_twice(app, admin, firm, offer_by_email, bound,
                                                                      mailbox):
     from app.extensions import db
