@@ -3,6 +3,7 @@ a schema is provisioned or compared with the migrations."""
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.billing.models import Payment, PaymentAllocation, PremiumCall
 from app.catalog.models import CommissionAgreement, Guarantee, Insurer, InsurerContact, LineSetting, Product
 from app.contracts.models import (Attestation, Cancellation, Clause, Contract, ContractClause, ContractEvent,
                                   ContractVersion, Endorsement, Letter, LetterTemplate, RenewalNotice)
@@ -18,5 +19,6 @@ __all__ = [
     "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
     "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",
     "InsurerContact", "Interaction", "Letter", "LetterTemplate", "LineSetting", "NeedsAnalysis", "Offer",
-    "OutboxMessage", "Placement", "PlacementNote", "Product", "RenewalNotice", "Task", "User",
+    "OutboxMessage", "Payment", "PaymentAllocation", "Placement", "PlacementNote", "PremiumCall", "Product",
+    "RenewalNotice", "Task", "User",
 ]

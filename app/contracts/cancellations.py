@@ -1,6 +1,6 @@
 """Cancellations (résiliations): the effective date by ground, the unused
 premium to refund, the letter, the insurer's notice, and the contract set
-cancelled on that date.
+cancelled on that date, with its premium calls from that date cancelled.
 
 A cancellation effective later is *scheduled*: the contract stays in force
 and shows it; :func:`apply_due` cancels every contract whose date has come.
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.billing import services as billing
 from app.catalog.models import Insurer
 from app.contracts import rules, services
 from app.contracts.models import Cancellation, CancellationGround, Contract, ContractStatus
@@ -123,8 +124,10 @@ def cancel(session: Session, actor, contract: Contract, request: Request, *, ver
 
 
 def _close(session: Session, actor, contract: Contract, cancellation: Cancellation) -> None:
+    """Cancel the contract and close what follows: its calls from the effective date."""
     services.change_status(session, actor, contract, to_status=ContractStatus.CANCELLED.value,
                            reason=cancellation.reason or cancellation.ground, effective_on=cancellation.effective_on)
+    billing.cancel_future_calls(session, actor, contract, cancellation.effective_on)
 
 
 def scheduled(session: Session, contract: Contract) -> Cancellation | None:
