@@ -117,13 +117,6 @@ def for_contract(session: Session, contract: Contract) -> list[Attestation]:
                                 .order_by(Attestation.created_at.desc(), Attestation.id.desc())))
 
 
-def pdf_of(session: Session, attestation: Attestation):
-    document = documents.get(session, attestation.document_id)
-    if document is None:
-        raise AttestationError("no_document")
-    return document, documents.content_of(session, document)
-
-
 @dataclass(frozen=True)
 class Verification:
     """All the public page may say: nothing of the address, premium or risk."""

@@ -14,6 +14,7 @@ from app.attestations import services as attestations
 from app.attestations.forms import AttestationForm, VerifyForm
 from app.auth.access import guard_blueprint, public
 from app.contracts import services as contracts
+from app.documents import services as documents
 from app.extensions import db, limiter
 from app.letters.links import contract_page_url
 
@@ -91,7 +92,8 @@ def _attestation_or_404(attestation_id: int):
 
 @bp.get("/attestations/<int:attestation_id>/pdf")
 def pdf(attestation_id: int):
-    document, content = attestations.pdf_of(db.session, _attestation_or_404(attestation_id))
+    attestation = _attestation_or_404(attestation_id)
+    document, content = documents.file_of(db.session, attestation.document_id) or abort(404)
     return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=document.filename)
 
 

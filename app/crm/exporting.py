@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import spreadsheets
 from app.auth.models import User
 from app.crm import import_rules, services
 from app.crm.models import Client
@@ -29,10 +27,3 @@ def rows(session: Session, filters: services.ClientFilters) -> Iterator[list]:
         cells |= {"handler": handler, "created_at": client.created_at.date()}
         yield [cells[name] for name in COLUMNS]
 
-
-def as_csv(session: Session, filters: services.ClientFilters) -> bytes:
-    return spreadsheets.as_csv(rows(session, filters))
-
-
-def as_xlsx(session: Session, filters: services.ClientFilters) -> bytes:
-    return spreadsheets.as_xlsx(rows(session, filters), "Clients")

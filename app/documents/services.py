@@ -54,6 +54,12 @@ def content_of(session: Session, document: Document) -> bytes:
     return storage.read(session, document.storage_key)
 
 
+def file_of(session: Session, document_id: int | None) -> tuple[Document, bytes] | None:
+    """A stored document and its bytes, or None when there is none."""
+    document = session.get(Document, document_id) if document_id is not None else None
+    return None if document is None else (document, content_of(session, document))
+
+
 def get(session: Session, document_id: int) -> Document | None:
     return session.get(Document, document_id)
 

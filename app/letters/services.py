@@ -31,7 +31,7 @@ from app.letters import rules, templates
 from app.letters.pdf import render_pdf
 from app.mail.services import queue_email
 
-__all__ = ["LetterError", "compose", "draft", "render_pdf", "send", "letters_of", "get", "pdf_of", "merge_values"]
+__all__ = ["LetterError", "compose", "draft", "render_pdf", "send", "letters_of", "get", "merge_values"]
 
 
 class LetterError(Exception):
@@ -165,7 +165,10 @@ def send(session: Session, actor, letter: Letter, *, tenant=None, locale: str | 
     client = session.get(Client, letter.client_id)
     if not (client.email or "").strip():
         raise LetterError("no_email")
-    document, pdf = pdf_of(session, letter)
+    found = documents.file_of(session, letter.document_id)
+    if found is None:
+        raise LetterError("no_document")
+    document, pdf = found
     queue_email(session, tenant.slug, client.email, letter.subject, "letter", sender_name=tenant.name,
                 locale=locale or str(get_locale()), firm=tenant.name, client=client, letter_subject=letter.subject,
                 attachments=((document.filename, "application/pdf", pdf),))
@@ -192,9 +195,3 @@ def letters_of(session: Session, contract: Contract) -> list[Letter]:
                                 .order_by(Letter.created_at.desc(), Letter.id.desc())))
 
 
-def pdf_of(session: Session, letter: Letter):
-    """(document row, PDF bytes) of a letter."""
-    document = documents.get(session, letter.document_id)
-    if document is None:
-        raise LetterError("no_document")
-    return document, documents.content_of(session, document)

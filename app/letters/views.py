@@ -14,6 +14,7 @@ from app.auth.access import guard_blueprint, requires
 from app.auth.rules import Permission
 from app.contracts import services as contracts
 from app.crm.models import Client
+from app.documents import services as documents
 from app.extensions import db, htmx
 from app.letters import services as letters
 from app.letters import templates
@@ -169,7 +170,7 @@ def show(letter_id: int):
 @bp.get("/letters/<int:letter_id>/pdf")
 def pdf(letter_id: int):
     letter, _client = _letter_or_404(letter_id)
-    document, content = letters.pdf_of(db.session, letter)
+    document, content = documents.file_of(db.session, letter.document_id) or abort(404)
     return send_file(io.BytesIO(content), mimetype="application/pdf", download_name=document.filename)
 
 

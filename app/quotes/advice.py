@@ -75,10 +75,6 @@ def get_advice(session: Session, needs: NeedsAnalysis, advice_id: int) -> Advice
     return advice if advice is not None and advice.needs_id == needs.id else None
 
 
-def pdf_of(session: Session, advice: AdviceDocument):
-    """(document row, PDF bytes) of an advice document."""
-    document = documents.get(session, advice.document_id)
-    return document, documents.content_of(session, document)
 
 
 def send(session: Session, actor, needs: NeedsAnalysis, advice: AdviceDocument, *, tenant, locale: str) -> str:
@@ -86,7 +82,7 @@ def send(session: Session, actor, needs: NeedsAnalysis, advice: AdviceDocument, 
     client = client_of(session, needs)
     if not (client.email or "").strip():
         raise QuotesError("no_email")
-    document, pdf = pdf_of(session, advice)
+    document, pdf = documents.file_of(session, advice.document_id)
     with force_locale(locale):
         line_label = str(line_definition(needs.line).label)
         subject = _("%(firm)s: our advice for your %(line)s insurance", firm=tenant.name, line=line_label)

@@ -140,10 +140,7 @@ def withdraw_offer(needs_id: int, offer_id: int):
 def offer_document(needs_id: int, offer_id: int):
     needs = load_needs(needs_id)
     offer = load_offer(needs, offer_id)
-    document = documents.get(db.session, offer.document_id) if offer.document_id else None
-    if document is None:
-        abort(404)
-    content = documents.content_of(db.session, document)
+    document, content = documents.file_of(db.session, offer.document_id) or abort(404)
     return send_file(BytesIO(content), mimetype=document.content_type, download_name=document.filename)
 
 
@@ -188,7 +185,7 @@ def generate_advice(needs_id: int):
 def download_advice(needs_id: int, advice_id: int):
     needs = load_needs(needs_id)
     found = advice.get_advice(db.session, needs, advice_id) or abort(404)
-    document, pdf = advice.pdf_of(db.session, found)
+    document, pdf = documents.file_of(db.session, found.document_id) or abort(404)
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=document.filename,
                      as_attachment=request.args.get("inline") != "1")
 

@@ -4,13 +4,10 @@ rows or none."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app import spreadsheets
 from app.audit import services as audit
 from app.contracts import import_rules, importing, listing
 from app.contracts.forms import ConfirmImportForm, ImportForm
@@ -18,34 +15,24 @@ from app.contracts.labels import problem_message
 from app.contracts.views import bp
 from app.contracts.views.pages import list_filters
 from app.extensions import db
+from app.web.downloads import CSV_MIMETYPE, EXPORT_FORMATS, attachment, spreadsheet
 
-EXPORTS = {
-    "csv": (spreadsheets.as_csv, "text/csv; charset=utf-8"),
-    "xlsx": (lambda rows: spreadsheets.as_xlsx(rows, "Contracts"),
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
 PREVIEW_ROWS = 200
-
-
-def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/export.<fmt>")
 def export(fmt: str):
-    if fmt not in EXPORTS:
+    if fmt not in EXPORT_FORMATS:
         abort(404)
-    write, mimetype = EXPORTS[fmt]
-    filters = list_filters()
-    content = write(listing.export_rows(db.session, filters))
+    response = spreadsheet(listing.export_rows(db.session, list_filters()), fmt, sheet="Contracts", stem="contracts")
     audit.record(db.session, current_user, "contract.export", "contract", None, after={"format": fmt})
     db.session.commit()
-    return _attachment(content, mimetype, f"contracts-{date.today():%Y-%m-%d}.{fmt}")
+    return response
 
 
 @bp.get("/import/template.csv")
 def import_template():
-    return _attachment(importing.template_csv(), "text/csv; charset=utf-8", "contracts-import-template.csv")
+    return attachment(importing.template_csv(), CSV_MIMETYPE, "contracts-import-template.csv")
 
 
 def _import_page(form, status: int = 200):

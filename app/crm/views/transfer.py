@@ -3,10 +3,7 @@ upload, preview with every row's problems, then all rows or none."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -17,33 +14,25 @@ from app.crm.labels import KIND_LABELS, problem_message
 from app.crm.views import bp
 from app.crm.views.clients import list_filters
 from app.extensions import db
+from app.web.downloads import CSV_MIMETYPE, EXPORT_FORMATS, attachment, spreadsheet
 
-EXPORTS = {
-    "csv": (exporting.as_csv, "text/csv; charset=utf-8"),
-    "xlsx": (exporting.as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
 PREVIEW_ROWS = 200
-
-
-def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/export.<fmt>")
 def export(fmt: str):
-    if fmt not in EXPORTS:
+    if fmt not in EXPORT_FORMATS:
         abort(404)
-    build, mimetype = EXPORTS[fmt]
     filters = list_filters()
-    content = build(db.session, filters)
+    response = spreadsheet(exporting.rows(db.session, filters), fmt, sheet="Clients", stem="clients")
     audit.record(db.session, current_user, "client.export", "client", None, after={"format": fmt, "query": filters.q})
     db.session.commit()
-    return _attachment(content, mimetype, f"clients-{date.today():%Y-%m-%d}.{fmt}")
+    return response
 
 
 @bp.get("/import/template.csv")
 def import_template():
-    return _attachment(importing.template_csv(), "text/csv; charset=utf-8", "clients-import-template.csv")
+    return attachment(importing.template_csv(), CSV_MIMETYPE, "clients-import-template.csv")
 
 
 @bp.get("/import")
