@@ -3,8 +3,12 @@ a schema is provisioned or compared with the migrations."""
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.billing.models import Payment, PaymentAllocation, PremiumCall
+from app.billing.models import (BankLine, BankStatement, BillingRun, BillingSettings, NonPaymentProcedure, Payment,
+                                PaymentAllocation, PremiumCall, StripeEvent, StripeIntent)
 from app.catalog.models import CommissionAgreement, Guarantee, Insurer, InsurerContact, LineSetting, Product
+from app.commissions.models import (Beneficiary, CommissionDispute, CommissionLine, CommissionShare,
+                                    ContractBeneficiary, InsurerStatement, Payout, ShareRule, StatementLine,
+                                    StatementMapping)
 from app.contracts.models import (Attestation, Cancellation, Clause, Contract, ContractClause, ContractEvent,
                                   ContractVersion, Endorsement, Letter, LetterTemplate, RenewalNotice)
 from app.crm.models import Client, Contact, CrossSellDismissal, Interaction, Task
@@ -15,6 +19,9 @@ from app.placements.models import Placement, PlacementNote
 from app.quotes.models import AdviceDocument, NeedsAnalysis, Offer
 
 __all__ = [
+    "BankLine", "BankStatement", "Beneficiary", "BillingRun", "BillingSettings", "CommissionDispute",
+    "CommissionLine", "CommissionShare", "ContractBeneficiary", "InsurerStatement", "NonPaymentProcedure", "Payout",
+    "ShareRule", "StatementLine", "StatementMapping", "StripeEvent", "StripeIntent",
     "AdviceDocument", "Attestation", "AuditEntry", "Cancellation", "Clause", "Client", "CommissionAgreement",
     "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
     "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",

@@ -19,7 +19,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.billing.rules import CallStatus
@@ -28,8 +30,9 @@ from app.extensions import db
 
 ZERO = Decimal("0.00")
 
-__all__ = ["CallKind", "CallStatus", "PaymentAllocation", "PaymentMethod", "PaymentStatus", "Payment",
-           "PremiumCall"]
+__all__ = ["BankLine", "BankLineStatus", "BankStatement", "BillingRun", "BillingSettings", "CallKind", "CallStatus",
+           "NonPaymentProcedure", "PaymentAllocation", "PaymentMethod", "PaymentStatus", "Payment", "PremiumCall",
+           "RunStatus", "StripeEvent", "StripeIntent"]
 
 
 class CallKind(StrEnum):
@@ -138,3 +141,171 @@ class PaymentAllocation(Timestamps, db.Model):
     payment_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.payment.id", ondelete="CASCADE"))
     call_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.premium_call.id", ondelete="RESTRICT"))
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+class BillingSettings(Timestamps, db.Model):
+    """The firm's billing settings, one row (``id`` 1): the reminder delay of
+    the non-payment procedure and how it takes card and SEPA payments on its
+    own Stripe account (a connected account id, or its own keys)."""
+
+    __tablename__ = "billing_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    #: days after the due date before the first reminder email
+    reminder_days: Mapped[int] = mapped_column(Integer, default=5)
+    #: send the premium notice (avis d'échéance) by email when a call is issued
+    email_notices: Mapped[bool] = mapped_column(Boolean, default=True)
+    stripe_account_id: Mapped[str | None] = mapped_column(String(255))
+    stripe_secret_key: Mapped[str | None] = mapped_column(String(255))
+    stripe_publishable_key: Mapped[str | None] = mapped_column(String(255))
+    stripe_webhook_secret: Mapped[str | None] = mapped_column(String(255))
+    sepa_debit_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class BillingRun(Timestamps, db.Model):
+    """A bulk generation of a month's calls, run as a job; ``done`` out of
+    ``total`` is its progress bar."""
+
+    __tablename__ = "billing_run"
+    __table_args__ = (Index("ix_billing_run_month", "month"),)
+
+    id: Mapped[int] = id_column()
+    month: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED.value)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StripeIntent(Timestamps, db.Model):
+    """A Stripe PaymentIntent created for one or more calls of a payer on the
+    firm's account. The payment is recorded once, from the webhook."""
+
+    __tablename__ = "stripe_intent"
+    __table_args__ = (
+        UniqueConstraint("intent_id", name="uq_stripe_intent_intent_id"),
+        Index("ix_stripe_intent_client", "client_id"),
+    )
+
+    id: Mapped[int] = id_column()
+    intent_id: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.client.id", ondelete="RESTRICT"))
+    call_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    #: Stripe's status of the intent, as last seen
+    status: Mapped[str] = mapped_column(String(40))
+    payment_method_type: Mapped[str | None] = mapped_column(String(40))
+    payment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.payment.id", ondelete="SET NULL"))
+    failure_message: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+
+
+class StripeEvent(Timestamps, db.Model):
+    """A Stripe event received by the webhook, kept once by its id: a replay
+    is acknowledged and changes nothing."""
+
+    __tablename__ = "stripe_event"
+    __table_args__ = (UniqueConstraint("event_id", name="uq_stripe_event_event_id"),)
+
+    id: Mapped[int] = id_column()
+    event_id: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(80))
+    object_id: Mapped[str | None] = mapped_column(String(255))
+    #: what the event did: recorded, ignored, failed, refunded...
+    outcome: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSONB, default=dict)
+
+
+class BankStatement(Timestamps, db.Model):
+    """An imported bank statement (CSV or CAMT.053)."""
+
+    __tablename__ = "bank_statement"
+
+    id: Mapped[int] = id_column()
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(20))
+    account_iban: Mapped[str | None] = mapped_column(String(34))
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    matched_count: Mapped[int] = mapped_column(Integer, default=0)
+    imported_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+
+
+class BankLineStatus(StrEnum):
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    IGNORED = "ignored"
+
+
+class BankLine(Timestamps, db.Model):
+    """A credit line of a bank statement. ``external_id`` (the bank's entry
+    reference, or a digest of the line) is unique: importing the same
+    statement twice records nothing twice."""
+
+    __tablename__ = "bank_line"
+    __table_args__ = (
+        UniqueConstraint("external_id", name="uq_bank_line_external_id"),
+        Index("ix_bank_line_statement", "statement_id"),
+        Index("ix_bank_line_status", "status"),
+    )
+
+    id: Mapped[int] = id_column()
+    statement_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.bank_statement.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(255))
+    booked_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    label: Mapped[str] = mapped_column(Text)
+    counterparty: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default=BankLineStatus.UNMATCHED.value)
+    call_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.premium_call.id", ondelete="SET NULL"))
+    payment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.payment.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class NonPaymentProcedure(Timestamps, db.Model):
+    """The L113-3 procedure of one unpaid call: each step's date as it
+    happened. ``stopped_on`` is set when payment (or cancellation of the
+    call) ends it; cover then resumes at ``cover_resumes_at``."""
+
+    __tablename__ = "nonpayment_procedure"
+    __table_args__ = (
+        UniqueConstraint("call_id", name="uq_nonpayment_procedure_call"),
+        Index("ix_nonpayment_procedure_contract", "contract_id"),
+        Index("ix_nonpayment_procedure_step", "step"),
+    )
+
+    id: Mapped[int] = id_column()
+    call_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.premium_call.id", ondelete="CASCADE"))
+    contract_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.contract.id", ondelete="CASCADE"))
+    #: one of app.billing.rules.Step
+    step: Mapped[str] = mapped_column(String(30))
+    reminder_sent_on: Mapped[date | None] = mapped_column(Date)
+    formal_notice_sent_on: Mapped[date | None] = mapped_column(Date)
+    formal_notice_letter_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("tenant.letter.id", ondelete="SET NULL"))
+    suspended_on: Mapped[date | None] = mapped_column(Date)
+    cancellable_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+    stop_reason: Mapped[str | None] = mapped_column(String(40))
+    cover_resumes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

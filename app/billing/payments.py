@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.billing import rules
+from app.billing import events, rules
 from app.billing.errors import BillingError
 from app.billing.models import Payment, PaymentAllocation, PaymentMethod, PaymentStatus, PremiumCall
 from app.catalog.rules import round_cents
@@ -70,6 +70,8 @@ def _allocate(session: Session, actor, payment: Payment, amount: Decimal, calls:
         before = {"paid": call.paid, "status": call.status}
         call.paid += share
         restatus(call, today)
+        if call.status == rules.CallStatus.PAID.value:
+            events.call_paid(session, actor, call, today)
         session.add(PaymentAllocation(payment_id=payment.id, call_id=call.id, amount=share))
         audit.record(session, actor, "premium_call.pay", "premium_call", call.id, before=before,
                      after={"paid": call.paid, "status": call.status, "payment_id": payment.id, "amount": share})
@@ -154,6 +156,7 @@ def refund_payment(session: Session, actor, payment: Payment, *, refunded_on: da
         before = {"refunded": call.refunded, "status": call.status}
         call.refunded += allocation.amount
         restatus(call, today)
+        events.call_refunded(session, actor, call, allocation.amount, today)
         audit.record(session, actor, "premium_call.refund", "premium_call", call.id, before=before,
                      after={"refunded": call.refunded, "status": call.status, "payment_id": payment.id})
     before = {"status": payment.status, "credit": payment.unallocated}

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.billing import rules
+from app.billing import events, rules
 from app.billing.errors import BillingError
 from app.billing.models import CallKind, PremiumCall
 from app.billing.payments import (apply_credit, client_credit, open_calls, record_payment,  # noqa: F401
@@ -114,7 +114,8 @@ def _next_numbers(session: Session, count: int) -> list[int]:
     return list(session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
 
 
-def _insert_missing(session: Session, wanted: list[tuple[ContractTerms, rules.Instalment]], today: date) -> list[int]:
+def _insert_missing(session: Session, actor, wanted: list[tuple[ContractTerms, rules.Instalment]],
+                    today: date) -> list[int]:
     """Insert the calls of ``wanted`` in batches; a row whose period already
     has its call (a concurrent run) is skipped by the unique key. Returns the
     ids inserted."""
@@ -126,6 +127,8 @@ def _insert_missing(session: Session, wanted: list[tuple[ContractTerms, rules.In
         statement = (insert(PremiumCall).values(rows)
                      .on_conflict_do_nothing(constraint="uq_premium_call_period").returning(PremiumCall.id))
         inserted.extend(session.scalars(statement))
+    if inserted:
+        events.calls_issued(session, actor, inserted, today)
     return inserted
 
 
@@ -150,7 +153,7 @@ def generate_for_contract(session: Session, actor, contract: Contract, year_star
     existing = {(call.period_start, call.number) for call in session.scalars(year_calls)}
     missing = [(terms, instalment) for instalment in schedule
                if (instalment.period_start, instalment.number) not in existing]
-    created = set(_insert_missing(session, missing, today))
+    created = set(_insert_missing(session, actor, missing, today))
     calls = list(session.scalars(year_calls.order_by(PremiumCall.number)))
     for call in calls:
         if call.id in created:
@@ -208,7 +211,7 @@ def generate_month(session: Session, actor, month: date, *, today: date | None =
                PremiumCall.due_date < end))}
     missing = [(terms, instalment) for terms, instalment in due
                if (terms.id, instalment.period_start, instalment.number) not in existing]
-    created = _insert_missing(session, missing, today)
+    created = _insert_missing(session, actor, missing, today)
     audit.record(session, actor, "premium_call.generate_month", "premium_call", None,
                  after={"month": first, "due": len(due), "created": len(created)})
     return len(created)
@@ -229,6 +232,7 @@ def cancel_future_calls(session: Session, actor, contract: Contract, from_day: d
         released = release_allocations(session, actor, call)
         call.cancelled_at = utcnow()
         restatus(call, today)
+        events.call_cancelled(session, actor, call, today)
         audit.record(session, actor, "premium_call.cancel", "premium_call", call.id, before=before,
                      after={"status": call.status, "paid": call.paid, "from_day": from_day,
                             "credited": released})

@@ -85,6 +85,8 @@ class CommissionAgreement(Timestamps, db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     reference: Mapped[str | None] = mapped_column(String(60))
+    #: when the commission is earned: "issue" (the call is issued) or "payment" (the call is paid)
+    earned_on: Mapped[str] = mapped_column(String(20), default="issue", server_default="issue")
 
     insurer: Mapped[Insurer] = relationship(back_populates="agreements")
 

@@ -24,7 +24,9 @@ from tenants.jobs import TenantUnavailable, tenant_context
 
 logger = logging.getLogger(__name__)
 
-queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["app.mail.jobs", "app.outbox.jobs", "app.renewals.jobs"])
+JOB_MODULES = ["app.mail.jobs", "app.outbox.jobs", "app.renewals.jobs", "app.billing.jobs", "app.billing.dunning_jobs"]
+
+queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=JOB_MODULES)
 
 _state: dict = {"flask_app": None}
 

@@ -1,0 +1,1 @@
+"""The daily non-payment procedure job (being built)."""

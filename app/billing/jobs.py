@@ -1,0 +1,1 @@
+"""Premium jobs: the month's bulk generation (being built)."""

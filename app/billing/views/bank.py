@@ -1,0 +1,1 @@
+"""Premiums screens: bank (being built)."""

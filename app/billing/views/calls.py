@@ -1,0 +1,1 @@
+"""Premiums screens: calls (being built)."""

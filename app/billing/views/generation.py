@@ -1,0 +1,1 @@
+"""Premiums screens: generation (being built)."""

@@ -1,0 +1,1 @@
+"""Premiums screens: overdue (being built)."""

@@ -1,0 +1,1 @@
+"""Premiums screens: payments (being built)."""

@@ -1,0 +1,1 @@
+"""Premiums screens: reports (being built)."""

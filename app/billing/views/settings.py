@@ -1,0 +1,1 @@
+"""Premiums screens: settings (being built)."""

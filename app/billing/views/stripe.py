@@ -1,0 +1,1 @@
+"""Premiums screens: stripe (being built)."""

@@ -1,0 +1,1 @@
+"""Commission screens: beneficiaries (being built)."""

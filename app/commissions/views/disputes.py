@@ -1,0 +1,1 @@
+"""Commission screens: disputes (being built)."""

@@ -1,0 +1,1 @@
+"""Commission screens: lines (being built)."""

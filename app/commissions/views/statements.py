@@ -1,0 +1,1 @@
+"""Commission screens: statements (being built)."""
