@@ -1,0 +1,20 @@
+"""What people read for the codes :class:`app.billing.errors.BillingError`
+carries. Each area adds its codes here; an unknown code is shown as it is."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+BILLING_ERRORS = {
+    "payment_not_positive": _l("The amount must be more than zero."),
+    "amount_invalid": _l("Enter an amount in euros, such as 120.50."),
+    "method_invalid": _l("Choose how the money was paid."),
+    "call_not_open": _l("One of the chosen premium calls has nothing left to pay."),
+    "already_refunded": _l("This payment was already refunded."),
+    "stale": _l("Someone changed this meanwhile: reload the page and try again."),
+    "contract_ended": _l("This contract has ended: no premium call can be issued on it."),
+}
+
+
+def billing_error_message(code: str) -> str:
+    return str(BILLING_ERRORS.get(code, code))
