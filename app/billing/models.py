@@ -92,6 +92,8 @@ class PremiumCall(Timestamps, db.Model):
     endorsement_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("tenant.endorsement.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when the premium notice (avis d'échéance) was last emailed to the payer
+    notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
