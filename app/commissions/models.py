@@ -151,6 +151,8 @@ class CommissionShare(Timestamps, db.Model):
     beneficiary_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.beneficiary.id", ondelete="RESTRICT"))
     rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    #: the day the share was earned (or, for a negative row, the commission reversed): payouts gather by it
+    earned_on: Mapped[date] = mapped_column(Date)
     payout_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.payout.id", ondelete="SET NULL"))
 
 

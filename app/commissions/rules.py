@@ -247,3 +247,93 @@ def totals_of(lines: Sequence[ReconciledLine]) -> dict[tuple[str, str], Totals]:
         if line.statement is not None:
             bucket.received += Decimal(line.statement.amount)
     return dict(totals)
+
+
+# --- the rate and terms of a commission line ----------------------------------------------
+
+from app.contracts.rules import add_months  # noqa: E402  (rules above this line need none)
+
+EARNED_ON_ISSUE = "issue"
+EARNED_ON_PAYMENT = "payment"
+
+
+def is_renewal(effective_date: date, period_start: date) -> bool:
+    """Whether a call is for a renewal year (the agreement's renewal rate):
+    its period starts one year or more after the contract took effect."""
+    return period_start >= add_months(effective_date, 12)
+
+
+def commission_rate(contract_rate: Decimal | None, product_rate: Decimal | None, agreement,
+                    renewal: bool) -> Decimal:
+    """The rate of a commission line, first that applies: the contract's own
+    rate when above zero (an override, or the rate fixed when placed), else
+    the product's when above zero, else the insurer agreement's (``agreement``
+    as chosen by :func:`app.catalog.insurer_rules.applicable_agreement`:
+    for the line rather than for all lines, in force on the due date) at its
+    renewal or new-business rate, else zero."""
+    for rate in (contract_rate, product_rate):
+        if rate is not None and Decimal(rate) > 0:
+            return Decimal(rate)
+    if agreement is None:
+        return ZERO
+    return Decimal(agreement.renewal_rate if renewal else agreement.new_business_rate)
+
+
+def earned_when(agreement, base_net: Decimal) -> str:
+    """When a line is earned: as the insurer agreement says (``issue`` with no
+    agreement). A credit note's (negative) commission is taken back when the
+    credit note is issued: nobody pays it, so it could never be earned on
+    payment."""
+    if Decimal(base_net) < 0 or agreement is None:
+        return EARNED_ON_ISSUE
+    return agreement.earned_on if agreement.earned_on == EARNED_ON_PAYMENT else EARNED_ON_ISSUE
+
+
+# --- shares of beneficiaries, and reversals ---------------------------------------------
+
+def beneficiary_rate(default_rate: Decimal, product_rate: Decimal | None) -> Decimal:
+    """A beneficiary's percent of the commission on a product: their rule for
+    the product when they have one, else their default rate."""
+    return Decimal(product_rate if product_rate is not None else default_rate)
+
+
+def contract_shares(rates: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """The shares of a contract's beneficiaries, ``[(beneficiary, percent)]``:
+    those at zero take nothing and are left out; the rest must pass
+    :func:`check_shares` (never more than 100 % of the commission)."""
+    shares = [(beneficiary, Decimal(rate)) for beneficiary, rate in rates if Decimal(rate) != 0]
+    check_shares(shares)
+    return shares
+
+
+def given_back(total: Decimal, paid: Decimal, refunded: Decimal) -> Decimal:
+    """The money of a call refunded and not received again: what was given
+    back, but no more than what is owed again (a refund paid anew counts for
+    nothing)."""
+    kept = Decimal(paid) - Decimal(refunded)
+    return max(min(Decimal(refunded), Decimal(total) - kept), ZERO)
+
+
+def reversal_due(amount: Decimal, net: Decimal, total: Decimal, paid: Decimal, refunded: Decimal, *,
+                 closed: bool) -> Decimal:
+    """How much of a line's commission ``amount`` stands reversed (zero or of
+    the opposite sign), from the state of its call: all of it when the call is
+    closed (cancelled, or every payment on it refunded); else the commission
+    pro rata of the net premium refunded and not paid again
+    (:func:`commission_reversal`, the money refunded carrying net in the
+    call's proportion of net to total)."""
+    if closed:
+        return -Decimal(amount)
+    back = given_back(total, paid, refunded)
+    if back == 0 or Decimal(net) <= 0 or Decimal(total) <= 0:
+        return ZERO
+    refunded_net = min(Decimal(net), round_cents(Decimal(net) * back / Decimal(total)))
+    return commission_reversal(amount, net, refunded_net)
+
+
+def share_adjustment(amount: Decimal, reversal: Decimal, percent: Decimal, standing: Decimal) -> Decimal:
+    """The share row to add so that a beneficiary's shares of a line
+    (``standing``: the sum of their rows so far) come to their part of the
+    commission less their part of the reversal. Shares round toward zero, so
+    a full reversal takes back exactly what was shared."""
+    return share_of(amount, percent) + share_of(reversal, percent) - Decimal(standing)
