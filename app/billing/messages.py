@@ -13,6 +13,12 @@ BILLING_ERRORS = {
     "already_refunded": _l("This payment was already refunded."),
     "stale": _l("Someone changed this meanwhile: reload the page and try again."),
     "contract_ended": _l("This contract has ended: no premium call can be issued on it."),
+    "month_invalid": _l("Enter a month as YYYY-MM, such as 2026-03."),
+    "run_in_progress": _l("The calls of this month are already being generated: wait for that run to finish."),
+    "run_not_restartable": _l("Only a run that failed or stopped can be restarted."),
+    "unknown_plan": _l("Its instalment plan is not one the premium calls know."),
+    "notice_no_email": _l("The payer has no email address: download the notice and send it by post."),
+    "notice_call_closed": _l("This premium call is cancelled or refunded: there is no notice to send."),
 }
 
 
