@@ -19,6 +19,10 @@ BILLING_ERRORS = {
     "unknown_plan": _l("Its instalment plan is not one the premium calls know."),
     "notice_no_email": _l("The payer has no email address: download the notice and send it by post."),
     "notice_call_closed": _l("This premium call is cancelled or refunded: there is no notice to send."),
+    "period_invalid": _l("Enter the period's months as YYYY-MM, such as 2026-01."),
+    "period_reversed": _l("The period's first month must come before its last month."),
+    "period_too_long": _l("A report covers at most 60 months: choose a shorter period."),
+    "date_invalid": _l("Enter the date as YYYY-MM-DD, such as 2026-12-31."),
 }
 
 
