@@ -25,7 +25,7 @@ from app.extensions import db
 ZERO = Decimal("0.00")
 
 __all__ = ["Beneficiary", "BeneficiaryKind", "CommissionDispute", "CommissionLine", "CommissionLineStatus",
-           "CommissionShare", "ContractBeneficiary", "DisputeStatus", "InsurerStatement", "Payout", "PayoutStatus",
+           "CommissionShare", "ContractBeneficiary", "DisputeNote", "DisputeStatus", "InsurerStatement", "Payout", "PayoutStatus",
            "ShareRule", "StatementLine", "StatementMapping"]
 
 
@@ -203,6 +203,9 @@ class StatementLine(Timestamps, db.Model):
     policy_number: Mapped[str | None] = mapped_column(String(60))
     due_date: Mapped[date | None] = mapped_column(Date)
     premium: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    #: as the statement gives them (a missing line: the client of our contract, and our rate)
+    client_name: Mapped[str | None] = mapped_column(String(200))
+    rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     received: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     expected: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     difference: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
@@ -222,12 +225,18 @@ class CommissionDispute(Timestamps, db.Model):
     """A discrepancy claimed from an insurer, followed until resolved."""
 
     __tablename__ = "commission_dispute"
-    __table_args__ = (Index("ix_commission_dispute_status", "status", "insurer_id"),)
+    __table_args__ = (
+        Index("ix_commission_dispute_status", "status", "insurer_id"),
+        Index("ix_commission_dispute_line", "statement_line_id"),
+    )
 
     id: Mapped[int] = id_column()
     insurer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.insurer.id", ondelete="RESTRICT"))
     statement_line_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("tenant.statement_line.id", ondelete="SET NULL"))
+    #: what the dispute is about, kept should the statement be imported again
+    policy_number: Mapped[str | None] = mapped_column(String(60))
+    due_date: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     status: Mapped[str] = mapped_column(String(20), default=DisputeStatus.OPEN.value)
     opened_on: Mapped[date] = mapped_column(Date)
@@ -237,3 +246,19 @@ class CommissionDispute(Timestamps, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class DisputeNote(Timestamps, db.Model):
+    """A note on a dispute: what was said to or heard from the insurer.
+    Notes are only ever added (the history of the dispute)."""
+
+    __tablename__ = "dispute_note"
+    __table_args__ = (Index("ix_dispute_note_dispute", "dispute_id"),)
+
+    id: Mapped[int] = id_column()
+    dispute_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.commission_dispute.id",
+                                                                   ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+    #: the author's name when written, kept if the user is removed
+    author_name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)

@@ -337,3 +337,72 @@ def share_adjustment(amount: Decimal, reversal: Decimal, percent: Decimal, stand
     commission less their part of the reversal. Shares round toward zero, so
     a full reversal takes back exactly what was shared."""
     return share_of(amount, percent) + share_of(reversal, percent) - Decimal(standing)
+
+
+# --- insurer statements: what we expect, totals by status, what a dispute claims ---------
+
+def expected_net(amount: Decimal, reversed_amount: Decimal) -> Decimal:
+    """What the insurer owes on a commission line: its amount less what stands
+    reversed. A reversal only ever brings a commission toward zero, so this
+    holds whichever sign the reversal is written with."""
+    amount, back = Decimal(amount), abs(Decimal(reversed_amount))
+    return max(amount - back, ZERO) if amount >= 0 else min(amount + back, ZERO)
+
+
+def match_date(day: date, by_month: bool) -> date:
+    """The date a statement line and a commission line are matched on: the
+    due date itself, or the 1st of its month when the insurer's file gives a
+    period rather than a day (see :func:`reconcile`'s ``period_start``)."""
+    return day.replace(day=1) if by_month else day
+
+
+def status_totals(lines: Sequence[ReconciledLine]) -> dict[str, Totals]:
+    """Totals of a reconciliation per status (each one counting its own
+    lines), for the tabs of a statement; amounts as in :func:`totals_of`."""
+    totals = {status.value: Totals() for status in LineStatus}
+    for line in lines:
+        bucket = totals[line.status.value]
+        bucket.counts[line.status.value] += 1
+        if line.expected is not None:
+            bucket.expected += Decimal(line.expected.amount)
+        if line.statement is not None:
+            bucket.received += Decimal(line.statement.amount)
+    return totals
+
+
+def add_up(totals: Sequence[Totals]) -> Totals:
+    """Several totals (the months of a statement, the statements of a list) as one."""
+    whole = Totals()
+    for part in totals:
+        whole.expected += part.expected
+        whole.received += part.received
+        for status, count in part.counts.items():
+            whole.counts[status] = whole.counts.get(status, 0) + count
+    return whole
+
+
+CLAIMABLE = frozenset({LineStatus.AMOUNT_DIFFERS.value, LineStatus.MISSING_FROM_STATEMENT.value})
+
+
+def claim_amount(status: str, difference: Decimal) -> Decimal:
+    """What a dispute claims from the insurer for a reconciled line: the
+    shortfall (minus the difference, statement - expected) of a line paid less
+    than expected or missing from the statement. ``nothing_to_claim`` for a
+    line paid in full or more, or unknown to us."""
+    if status not in CLAIMABLE or Decimal(difference) >= 0:
+        raise CommissionRuleError("nothing_to_claim")
+    return -Decimal(difference)
+
+
+def check_recovery(claimed: Decimal, recovered: Decimal) -> None:
+    """A dispute resolved recovers between nothing and the amount claimed
+    (``recovered_negative``, ``recovered_over_claim``)."""
+    if Decimal(recovered) < 0:
+        raise CommissionRuleError("recovered_negative")
+    if Decimal(recovered) > Decimal(claimed):
+        raise CommissionRuleError("recovered_over_claim")
+
+
+def age_in_days(opened_on: date, closed_on: date | None, today: date) -> int:
+    """How long a dispute has been (or was) open, in days."""
+    return ((closed_on or today) - opened_on).days
