@@ -78,6 +78,15 @@ ACTION_LABELS = {
     "clause.create": _l("Library clause added"),
     "clause.update": _l("Library clause changed"),
     "clause.delete": _l("Library clause removed"),
+    "premium_call.create": _l("Premium call issued"),
+    "premium_call.cancel": _l("Premium call cancelled"),
+    "premium_call.export": _l("Premium call list exported"),
+    "premium_call.notice_email": _l("Premium notice emailed"),
+    "premium_call.notice_batch": _l("Premium notices emailed"),
+    "billing_run.start": _l("Month's premium calls started"),
+    "billing_run.restart": _l("Month's premium calls restarted"),
+    "billing_run.done": _l("Month's premium calls issued"),
+    "billing_run.failed": _l("Month's premium calls stopped"),
 }
 
 OBJECT_LABELS = {
@@ -97,4 +106,6 @@ OBJECT_LABELS = {
     "contract": _l("Contract"),
     "endorsement": _l("Endorsement"),
     "clause": _l("Clause"),
+    "premium_call": _l("Premium call"),
+    "billing_run": _l("Premium call run"),
 }
