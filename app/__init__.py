@@ -84,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.letters.views import bp as letters_bp
     from app.placements.views import bp as placements_bp
     from app.platform.views import bp as platform_bp
+    from app.portal.staff_views import bp as client_portal_bp
+    from app.portal.views import bp as portal_bp
     from app.quotes.views import bp as quotes_bp
     from app.renewals.views import bp as renewals_bp
     from app.settings.views import bp as settings_bp
@@ -93,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
                       crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp,
                       letters_bp, attestations_bp, renewals_bp, api_keys_bp, insurer_api_bp, billing_bp,
-                      commissions_bp):
+                      commissions_bp, portal_bp, client_portal_bp):
         app.register_blueprint(blueprint)
 
 
