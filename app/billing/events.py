@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app.billing import dunning
+
 
 def calls_issued(session: Session, actor, call_ids: list[int], today: date) -> None:
     """``call_ids`` were just inserted (by any path: a contract's year, a
@@ -25,11 +27,14 @@ def calls_issued(session: Session, actor, call_ids: list[int], today: date) -> N
 
 def call_paid(session: Session, actor, call, today: date) -> None:
     """``call`` has nothing left to pay (its status just became ``paid``)."""
+    dunning.on_paid(session, actor, call, today)
 
 
 def call_refunded(session: Session, actor, call, amount: Decimal, today: date) -> None:
     """``amount`` of what was paid on ``call`` was given back."""
+    dunning.on_refunded(session, actor, call, today)
 
 
 def call_cancelled(session: Session, actor, call, today: date) -> None:
     """``call`` was cancelled (the contract ended before its period)."""
+    dunning.on_cancelled(session, actor, call, today)
