@@ -52,6 +52,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def stripe_js_url(api_base: str) -> str:
+    """Stripe.js, or localstripe's stand-in served by the fake API itself."""
+    if not api_base or "api.stripe.com" in api_base:
+        return "https://js.stripe.com/v3/"
+    return api_base.rstrip("/") + "/js.stripe.com/v3/"
+
+
 def load(overrides: dict | None = None) -> dict:
     """Build the Flask configuration from the environment and ``overrides``."""
     overrides = overrides or {}
@@ -90,6 +97,14 @@ def load(overrides: dict | None = None) -> dict:
         "LANGUAGES": ("fr", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "DEBUG_MAIL_PAGE": _bool("FLASK_DEBUG", False),
+        # Stripe: the API address (make run points it at its localstripe), and the
+        # platform's own keys, used for firms that pay through a connected account.
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL") or stripe_js_url(os.environ.get("STRIPE_API_BASE", "")),
+        "STRIPE_TIMEOUT_SECONDS": float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "20")),
     }
     config.update(overrides)
     return config

@@ -78,6 +78,9 @@ ACTION_LABELS = {
     "clause.create": _l("Library clause added"),
     "clause.update": _l("Library clause changed"),
     "clause.delete": _l("Library clause removed"),
+    "billing_settings.update": _l("Billing settings changed"),
+    "stripe_intent.create": _l("Stripe payment started"),
+    "stripe_intent.fail": _l("Stripe payment failed"),
     "premium_call.create": _l("Premium call issued"),
     "premium_call.cancel": _l("Premium call cancelled"),
     "premium_call.export": _l("Premium call list exported"),
@@ -106,6 +109,8 @@ OBJECT_LABELS = {
     "contract": _l("Contract"),
     "endorsement": _l("Endorsement"),
     "clause": _l("Clause"),
+    "billing_settings": _l("Billing settings"),
+    "stripe_intent": _l("Stripe payment"),
     "premium_call": _l("Premium call"),
     "billing_run": _l("Premium call run"),
 }
