@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from app.contracts.rules import ANY_TIME_AFTER_MONTHS, HAMON_LINES, HEALTH_LINES, add_months
 
 SIGN_IN_LINK_MAX_AGE = timedelta(minutes=15)
 INVITATION_MAX_AGE = timedelta(days=7)
@@ -38,3 +40,37 @@ def retry_allowed_at(last_failure_at: datetime | None, consecutive_failures: int
 
 def session_expired(last_seen_at: datetime, now: datetime) -> bool:
     return now - last_seen_at > SESSION_IDLE_LIMIT
+
+
+# --- cancellation in three clicks (L113-14) ---------------------------------------------
+
+#: why a client cancels, as the portal asks it; only "sale" changes the legal ground
+CANCELLATION_REASONS = ("other_insurer", "price", "moving", "no_longer_needed", "sale", "other")
+
+
+def client_cancellation_ground(reason: str, *, line: str, contract_start: date, renewal_date: date,
+                               notice_days: int, today: date) -> tuple[str, date | None]:
+    """The legal ground of a client's online cancellation sent ``today``, and
+    the date to give the contracts' cancellation service when the ground
+    does not fix it itself (Code des assurances L113-14: the online notice
+    is a valid notice; the effective date follows the contract's rules):
+
+    - the insured object sold (L121-11): ``sale``, 10 days after the notice;
+    - motor and home after one year (loi Hamon, L113-15-2), health after one
+      year: the any-time ground, one month after the notice;
+    - otherwise at the main renewal date (L113-12) while its notice period is
+      open (``renewal``), else at the following renewal date (``other``,
+      with that date).
+    """
+    if reason not in CANCELLATION_REASONS:
+        raise ValueError(reason)
+    if reason == "sale":
+        return "sale", None
+    one_year = add_months(contract_start, ANY_TIME_AFTER_MONTHS)
+    if today >= one_year and line in HAMON_LINES:
+        return "hamon", None
+    if today >= one_year and line in HEALTH_LINES:
+        return "health", None
+    if today <= renewal_date - timedelta(days=notice_days):
+        return "renewal", None
+    return "other", add_months(renewal_date, 12)

@@ -4,6 +4,7 @@ a client space, invite (or invite again), disable and enable."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +18,9 @@ from app.portal.models import PortalAccount
 from app.web.urls import tenant_url
 
 bp = guard_blueprint(Blueprint("client_portal", __name__))
+
+#: clients have no language of their own yet: invitations go out in French
+CLIENT_LOCALE = "fr"
 
 INVITE_ERRORS = {
     "contact_not_of_client": _l("This contact belongs to another client."),
@@ -64,9 +68,11 @@ def invite(client_id: int):
         flash(str(INVITE_ERRORS[exc.code]), "danger")
         return _back(client_id)
     token = services.invitation_token(db.session, current_app.config["SECRET_KEY"], account)
-    queue_email(db.session, g.tenant.slug, account.email, _("Your client space at %(firm)s", firm=g.tenant.name),
-                "portal_invitation", sender_name=g.tenant.name, name=account.display_name, firm=g.tenant.name,
-                link=tenant_url(g.tenant.slug, url_for("portal.accept_invitation", token=token)))
+    link = tenant_url(g.tenant.slug, url_for("portal.accept_invitation", token=token))
+    with force_locale(CLIENT_LOCALE):
+        subject = _("Your client space at %(firm)s", firm=g.tenant.name)
+    queue_email(db.session, g.tenant.slug, account.email, subject, "portal_invitation", locale=CLIENT_LOCALE,
+                sender_name=g.tenant.name, name=account.display_name, firm=g.tenant.name, link=link)
     db.session.commit()
     flash(_("Invitation to the client space sent to %(email)s.", email=account.email), "success")
     return _back(client_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +22,8 @@ from app.documents import services as documents
 from app.documents.models import DOCUMENT_KIND_LABELS
 from app.extensions import db, limiter
 from app.mail.services import queue_email
-from app.portal import access, records, services
+from app.contracts import cancellations
+from app.portal import access, cancellation, records, services
 from app.portal.forms import ChangePasswordForm, PortalSignInForm, SignInLinkForm
 from app.web.urls import tenant_url
 
@@ -101,7 +102,7 @@ def request_link():
         if account is not None:
             token = services.sign_in_link_token(db.session, _secret(), account)
             queue_email(db.session, g.tenant.slug, account.email, _("Your sign-in link"), "portal_sign_in_link",
-                        sender_name=g.tenant.name, name=account.display_name, firm=g.tenant.name,
+                        locale=str(get_locale()), sender_name=g.tenant.name, name=account.display_name, firm=g.tenant.name,
                         link=tenant_url(g.tenant.slug, url_for("portal.use_link", token=token)))
             db.session.commit()
         flash(_("If an account exists for this address, a sign-in link was sent to it. It works once, "
@@ -169,7 +170,9 @@ def contract(contract_id: int):
     found = _contract_or_404(contract_id)
     return render_template("portal/contract.html", contract=found, insurer=db.session.get(Insurer, found.insurer_id),
                            documents=records.documents_of(db.session, found),
-                           attestation=records.current_attestation(db.session, found))
+                           attestation=records.current_attestation(db.session, found),
+                           can_cancel=cancellation.can_cancel_online(db.session, found),
+                           cancellation=cancellations.for_contract(db.session, found))
 
 
 @bp.get("/documents/<int:document_id>")
@@ -233,3 +236,6 @@ def end_session(session_id: int):
         return redirect(url_for("portal.sign_in"), code=303)
     flash(_("The session is ended."), "success")
     return redirect(url_for("portal.account"), code=303)
+
+
+from app.portal import cancellation_views  # noqa: E402,F401  (routes on this blueprint)

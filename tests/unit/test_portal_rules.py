@@ -1,7 +1,10 @@
-"""Portal sign-in throttling and session lifetime (app.portal.rules):
-throttling rather than lockout, per OWASP's authentication guidance."""
+"""Portal rules: sign-in throttling rather than lockout (OWASP's
+authentication guidance), session lifetime, and the ground of a client's
+online cancellation (Code des assurances L113-14, L113-15-2, L113-12, L121-11)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from app.portal import rules
 
@@ -27,3 +30,39 @@ def test_no_failure_recorded_means_no_wait():
 def test_a_session_idle_more_than_thirty_days_has_ended():
     assert not rules.session_expired(NOW - timedelta(days=30), NOW)
     assert rules.session_expired(NOW - timedelta(days=30, seconds=1), NOW)
+
+
+# --- L113-14: the ground of a client's online cancellation --------------------------
+
+def ground(reason="other_insurer", line="motor", start=date(2024, 3, 1), renewal=date(2027, 3, 1),
+           notice_days=60, today=date(2026, 11, 25)):
+    return rules.client_cancellation_ground(reason, line=line, contract_start=start, renewal_date=renewal,
+                                            notice_days=notice_days, today=today)
+
+
+def test_motor_and_home_after_one_year_use_loi_hamon():
+    assert ground(line="motor") == ("hamon", None)
+    assert ground(line="home") == ("hamon", None)
+
+
+def test_health_after_one_year_uses_the_any_time_ground():
+    assert ground(line="health") == ("health", None)
+
+
+def test_before_one_year_the_contract_ends_at_its_renewal_while_the_notice_period_is_open():
+    assert ground(start=date(2026, 3, 1), today=date(2026, 11, 25)) == ("renewal", None)
+
+
+def test_after_the_notice_deadline_it_ends_at_the_following_renewal():
+    # deadline: 2027-03-01 minus 60 days = 2026-12-31
+    assert ground(line="professional_liability", today=date(2027, 1, 5)) == ("other", date(2028, 3, 1))
+    assert ground(line="professional_liability", today=date(2026, 12, 31)) == ("renewal", None)
+
+
+def test_a_sold_insured_object_uses_the_sale_ground():
+    assert ground(reason="sale") == ("sale", None)
+
+
+def test_an_unknown_reason_is_refused():
+    with pytest.raises(ValueError):
+        ground(reason="because")
