@@ -90,6 +90,7 @@ ACTION_LABELS = {
     "billing_run.restart": _l("Month's premium calls restarted"),
     "billing_run.done": _l("Month's premium calls issued"),
     "billing_run.failed": _l("Month's premium calls stopped"),
+    "premium_report.export": _l("Premium and commission journal exported"),
 }
 
 OBJECT_LABELS = {
@@ -113,4 +114,5 @@ OBJECT_LABELS = {
     "stripe_intent": _l("Stripe payment"),
     "premium_call": _l("Premium call"),
     "billing_run": _l("Premium call run"),
+    "premium_report": _l("Premium and commission report"),
 }
