@@ -278,3 +278,15 @@ def mailbox(app) -> Iterator[Mailbox]:
     finally:
         app.config["MAIL_URL"] = previous
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe, the fake Stripe API, as a real process for the session."""
+    from tests.stripe_server import start_localstripe
+
+    server = start_localstripe()
+    try:
+        yield server
+    finally:
+        server.stop()
