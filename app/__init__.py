@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app import config as settings
+from app import config
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, tenancy
 from app.web.i18n import select_locale, select_timezone
 
@@ -17,11 +17,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, tenancy, blueprints."""
     app = Flask(
         __name__,
-        template_folder=str(settings.ROOT / "templates"),
-        static_folder=str(settings.ROOT / "static"),
-        instance_path=settings.instance_path().as_posix(),
+        template_folder=str(config.ROOT / "templates"),
+        static_folder=str(config.ROOT / "static"),
+        instance_path=config.instance_path().as_posix(),
     )
-    app.config.update(settings.load(overrides))
+    app.config.update(config.load(overrides))
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -38,7 +38,7 @@ def _init_extensions(app: Flask) -> None:
         app,
         locale_selector=select_locale,
         timezone_selector=select_timezone,
-        default_translation_directories=str(settings.ROOT / "app" / "translations"),
+        default_translation_directories=str(config.ROOT / "app" / "translations"),
     )
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -48,8 +48,8 @@ def _init_extensions(app: Flask) -> None:
         app,
         db=db,
         tenant_metadata=db.metadata,
-        shared_migrations=str(settings.ROOT / "migrations" / "shared"),
-        tenant_migrations=str(settings.ROOT / "migrations" / "tenant"),
+        shared_migrations=str(config.ROOT / "migrations" / "shared"),
+        tenant_migrations=str(config.ROOT / "migrations" / "tenant"),
         files_root=app.config["FILES_ROOT"],
         platform_domain=app.config["PLATFORM_DOMAIN"],
         platform_blueprints=PLATFORM_BLUEPRINTS,

@@ -24,6 +24,7 @@ from app.extensions import db, limiter
 from app.mail.services import queue_email
 from app.contracts import cancellations
 from app.portal import access, cancellation, records, services
+from app.settings import branding
 from app.portal.forms import ChangePasswordForm, PortalSignInForm, SignInLinkForm
 from app.web.urls import tenant_url
 
@@ -66,6 +67,21 @@ def _open_session(account, method: str) -> None:
     token = services.open_session(db.session, account, method, request.user_agent.string, request.remote_addr)
     db.session.commit()
     access.sign_in(token)
+
+
+@bp.get("/brand.css")
+@access.portal_public
+def brand_css():
+    """The firm's colour as CSS custom properties (the CSP allows no inline style)."""
+    css = render_template("portal/brand.css", brand=branding.brand_of(g.tenant))
+    return current_app.response_class(css, mimetype="text/css", headers={"Cache-Control": "max-age=300"})
+
+
+@bp.get("/brand/logo")
+@access.portal_public
+def brand_logo():
+    found = branding.logo(db.session, g.tenant) or abort(404)
+    return send_file(io.BytesIO(documents.content_of(db.session, found)), mimetype=found.content_type, max_age=300)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -93,3 +93,6 @@ def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     entries, total = audit.recent(db.session, page=page, per_page=50)
     return render_template("settings/audit.html", entries=entries, total=total, page=page, per_page=50)
+
+
+from app.settings import firm  # noqa: E402,F401  (Settings › Firm, on this blueprint)
