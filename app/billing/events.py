@@ -18,23 +18,28 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.billing import dunning
+from app.commissions import services as commissions
 
 
 def calls_issued(session: Session, actor, call_ids: list[int], today: date) -> None:
     """``call_ids`` were just inserted (by any path: a contract's year, a
     month's bulk run, an endorsement's adjustment or credit note)."""
+    commissions.issue_lines(session, actor, call_ids, today)
 
 
 def call_paid(session: Session, actor, call, today: date) -> None:
     """``call`` has nothing left to pay (its status just became ``paid``)."""
+    commissions.earn(session, actor, call, today)
     dunning.on_paid(session, actor, call, today)
 
 
 def call_refunded(session: Session, actor, call, amount: Decimal, today: date) -> None:
     """``amount`` of what was paid on ``call`` was given back."""
+    commissions.follow_call(session, actor, call, today)
     dunning.on_refunded(session, actor, call, today)
 
 
 def call_cancelled(session: Session, actor, call, today: date) -> None:
     """``call`` was cancelled (the contract ended before its period)."""
+    commissions.follow_call(session, actor, call, today)
     dunning.on_cancelled(session, actor, call, today)

@@ -87,6 +87,9 @@ class AgreementForm(FlaskForm):
     starts_on = DateField(lazy_pgettext("start date", "From"), validators=[InputRequired()])
     ends_on = DateField(_l("Until (included)"), validators=[Optional()])
     reference = StringField(_l("Reference"), validators=_optional_text(60))
+    earned_on = SelectField(_l("Commission earned"), choices=choices([("issue", _l("When the call is issued")),
+                                                                      ("payment", _l("When the call is paid"))]),
+                            default="issue", validate_choice=True)
 
 
 class ProductForm(FlaskForm):

@@ -165,8 +165,9 @@ def delete_contact(session: Session, actor, insurer_id: int, contact_id: int) ->
 
 def add_agreement(session: Session, actor, insurer_id: int, *, line: str | None, new_business_rate: Decimal | None,
                   renewal_rate: Decimal | None, starts_on: date | None, ends_on: date | None = None,
-                  reference: str | None = None) -> CommissionAgreement:
-    """Record commission rates with an insurer for one line (or all lines: ``line`` None)."""
+                  reference: str | None = None, earned_on: str = "issue") -> CommissionAgreement:
+    """Record commission rates with an insurer for one line (or all lines: ``line`` None),
+    earned when the call is issued or when it is paid (``earned_on``)."""
     insurer = _load(session, insurer_id)
     line = Line(line).value if line else None
     problems = agreement_problems(line, new_business_rate, renewal_rate, starts_on, ends_on, insurer.agreements)
@@ -174,12 +175,14 @@ def add_agreement(session: Session, actor, insurer_id: int, *, line: str | None,
         raise CatalogError.for_fields(problems)
     agreement = CommissionAgreement(insurer=insurer, line=line, new_business_rate=new_business_rate,
                                     renewal_rate=renewal_rate, starts_on=starts_on, ends_on=ends_on,
-                                    reference=(reference or "").strip() or None)
+                                    reference=(reference or "").strip() or None,
+                                    earned_on="payment" if earned_on == "payment" else "issue")
     session.add(agreement)
     session.flush()
     audit.record(session, actor, "commission_agreement.create", "commission_agreement", agreement.id,
                  after={"insurer_id": insurer.id, "line": line, "new_business_rate": new_business_rate,
-                        "renewal_rate": renewal_rate, "starts_on": starts_on, "ends_on": ends_on})
+                        "renewal_rate": renewal_rate, "starts_on": starts_on, "ends_on": ends_on,
+                        "earned_on": agreement.earned_on})
     return agreement
 
 

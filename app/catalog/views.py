@@ -196,7 +196,7 @@ def add_agreement(insurer_id: int):
             panel.add_agreement(db.session, current_user, insurer_id, line=form.line.data or None,
                                 new_business_rate=form.new_business_rate.data, renewal_rate=form.renewal_rate.data,
                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                reference=form.reference.data)
+                                reference=form.reference.data, earned_on=form.earned_on.data)
         except CatalogError as exc:
             db.session.rollback()
             show_error(form, exc)
