@@ -104,6 +104,13 @@ ACTION_LABELS = {
     "billing_run.restart": _l("Month's premium calls restarted"),
     "billing_run.done": _l("Month's premium calls issued"),
     "billing_run.failed": _l("Month's premium calls stopped"),
+    "bank_statement.import": _l("Bank statement imported"),
+    "bank_line.match": _l("Bank transfer matched to premium calls"),
+    "bank_line.assign": _l("Bank transfer assigned to premium calls"),
+    "bank_line.credit": _l("Bank transfer assigned to a client"),
+    "bank_line.ignore": _l("Bank line set aside"),
+    "bank_line.unignore": _l("Bank line brought back"),
+    "bank_line.export": _l("Bank lines exported"),
     "premium_report.export": _l("Premium and commission journal exported"),
 }
 
@@ -131,5 +138,7 @@ OBJECT_LABELS = {
     "stripe_intent": _l("Stripe payment"),
     "premium_call": _l("Premium call"),
     "billing_run": _l("Premium call run"),
+    "bank_statement": _l("Bank statement"),
+    "bank_line": _l("Bank line"),
     "premium_report": _l("Premium and commission report"),
 }
