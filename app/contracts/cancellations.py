@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.billing import services as billing
+from app.billing import adjustments as billing
 from app.catalog.models import Insurer
 from app.contracts import rules, services
 from app.contracts.models import Cancellation, CancellationGround, Contract, ContractStatus
@@ -101,7 +101,7 @@ def cancel(session: Session, actor, contract: Contract, request: Request, *, ver
     if for_contract(session, contract) is not None:
         raise ContractError("already_cancelled")
     effective_on = effective_date(contract, request)
-    refund = rules.unused_premium(contract.premium_net, contract.tax_rate, effective_on, contract.renewal_date)
+    refund = billing.cancellation_refund(session, contract, effective_on)
     cancellation = Cancellation(
         contract_id=contract.id, ground=request.ground, requested_by=rules.requested_by(request.ground),
         notice_received_on=request.notice_on, effective_on=effective_on, refund_net=refund.net,
@@ -127,7 +127,7 @@ def _close(session: Session, actor, contract: Contract, cancellation: Cancellati
     """Cancel the contract and close what follows: its calls from the effective date."""
     services.change_status(session, actor, contract, to_status=ContractStatus.CANCELLED.value,
                            reason=cancellation.reason or cancellation.ground, effective_on=cancellation.effective_on)
-    billing.cancel_future_calls(session, actor, contract, cancellation.effective_on)
+    billing.close_calls(session, actor, contract, cancellation)
 
 
 def scheduled(session: Session, contract: Contract) -> Cancellation | None:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.billing import adjustments as billing
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer
 from app.contracts import rules, services
@@ -141,6 +142,7 @@ def endorse(session: Session, actor, contract: Contract, change: Change, *, vers
     session.add(endorsement)
     session.flush()
     _apply(session, contract, change, endorsement)
+    billing.endorsement_calls(session, actor, contract, endorsement)
     document = _document(session, actor, contract, endorsement, firm=firm, locale=locale)
     endorsement.document_id = document.id
     endorsement.message_id = _send(session, contract, endorsement, document.id, locale=locale).id
