@@ -45,6 +45,7 @@ from tenants.models import Tenant
 logger = logging.getLogger(__name__)
 
 IN_FORCE = (ContractStatus.ACTIVE.value, ContractStatus.SUSPENDED.value)
+OPEN = (rules.CallStatus.DUE.value, rules.CallStatus.PARTLY_PAID.value, rules.CallStatus.OVERDUE.value)
 OBJECT = "nonpayment_procedure"
 
 
@@ -69,16 +70,22 @@ def progress_of(procedure: NonPaymentProcedure | None, call: PremiumCall) -> rul
                           procedure.stopped_on, procedure.stop_reason)
 
 
-def _open_overdue(session: Session, call_id: int | None = None):
-    query = (select(PremiumCall).join(Contract, Contract.id == PremiumCall.contract_id)
-             .where(PremiumCall.status == rules.CallStatus.OVERDUE.value, PremiumCall.cancelled_at.is_(None),
-                    PremiumCall.kind != CallKind.CREDIT_NOTE.value, Contract.status.in_(IN_FORCE)))
+def late_calls(today: date):
+    """Calls still owed after their due date, whether or not their status
+    was refreshed to ``overdue`` yet (credit notes are never chased)."""
+    return select(PremiumCall).where(PremiumCall.status.in_(OPEN), PremiumCall.due_date < today,
+                                     PremiumCall.cancelled_at.is_(None), PremiumCall.kind != CallKind.CREDIT_NOTE.value)
+
+
+def _open_overdue(today: date, call_id: int | None = None):
+    query = late_calls(today).join(Contract, Contract.id == PremiumCall.contract_id).where(
+        Contract.status.in_(IN_FORCE))
     return query if call_id is None else query.where(PremiumCall.id == call_id)
 
 
-def overdue_call_ids(session: Session) -> list[int]:
-    """The calls the procedure applies to: overdue, of a contract in force."""
-    return list(session.scalars(_open_overdue(session).with_only_columns(PremiumCall.id)
+def overdue_call_ids(session: Session, today: date) -> list[int]:
+    """The calls the procedure applies to: late, of a contract in force."""
+    return list(session.scalars(_open_overdue(today).with_only_columns(PremiumCall.id)
                                 .order_by(PremiumCall.due_date, PremiumCall.id)))
 
 
@@ -202,9 +209,9 @@ def run_daily(session: Session, *, today: date, tenant, locale: str) -> dict[str
     if billing.refresh_overdue(session, today):
         session.commit()
     taken: Counter = Counter()
-    for call_id in overdue_call_ids(session):
+    for call_id in overdue_call_ids(session, today):
         try:
-            call = session.scalars(_open_overdue(session, call_id)).first()
+            call = session.scalars(_open_overdue(today, call_id)).first()
             if call is not None:
                 taken.update(advance(session, None, call, today=today, tenant=tenant, locale=locale))
             session.commit()
@@ -216,10 +223,14 @@ def run_daily(session: Session, *, today: date, tenant, locale: str) -> dict[str
 
 # --- the handler's hand -------------------------------------------------------------
 
-def _open_call(session: Session, call_id: int) -> PremiumCall:
-    call = session.scalars(_open_overdue(session, call_id)).first()
+def _open_call(session: Session, call_id: int, today: date) -> PremiumCall:
+    """The late call ``call_id``, its status refreshed, or ``not_overdue``."""
+    from app.billing import services as billing  # billing's services call back into this module
+
+    call = session.scalars(_open_overdue(today, call_id)).first()
     if call is None:
         raise BillingError("not_overdue")
+    billing.restatus(call, today)
     return call
 
 
@@ -227,7 +238,7 @@ def send_formal_notice(session: Session, actor, call_id: int, *, today: date, te
                        ) -> NonPaymentProcedure:
     """Send the formal notice now, asked from the dashboard: refused before
     its earliest legal day (``notice_too_early``) or when already sent."""
-    call = _open_call(session, call_id)
+    call = _open_call(session, call_id, today)
     procedure = ensure(session, call, today)
     problem = rules.formal_notice_refusal(progress_of(procedure, call), today)
     if problem:
@@ -247,7 +258,7 @@ def cancel_contract(session: Session, actor, call_id: int, *, effective_on: date
     cancellation itself refuses."""
     from app.contracts import cancellations  # it uses billing's services, which call back into this module
 
-    call = _open_call(session, call_id)
+    call = _open_call(session, call_id, today)
     procedure = ensure(session, call, today)
     problem = rules.cancellation_refusal(progress_of(procedure, call), effective_on)
     if problem:

@@ -199,7 +199,8 @@ def _payload(kind: str, case: Case) -> dict:
         "procedure": {"formal_notice_sent_on": procedure.formal_notice_sent_on,
                       "suspended_on": procedure.suspended_on, "cancellable_on": procedure.cancellable_on,
                       "stopped_on": procedure.stopped_on, "stop_reason": procedure.stop_reason,
-                      "cover_resumes_at": procedure.cover_resumes_at, "legal_basis": "Code des assurances L113-3"},
+                      "cover_resumes_at": procedure.cover_resumes_at and procedure.cover_resumes_at.isoformat(),
+                      "legal_basis": "Code des assurances L113-3"},
     })
 
 

@@ -81,6 +81,14 @@ BILLING_ERRORS = {
     "stripe_mixed_payers": _l("Premium calls paid together must have the same payer."),
     "stripe_payment_under_way": _l("A Stripe payment of this premium call is already under way: wait for Stripe's "
                                    "confirmation."),
+    "not_overdue": _l("This premium call is not overdue, or its contract is no longer in force: the non-payment "
+                      "procedure does not apply to it."),
+    "notice_too_early": _l("The formal notice cannot be sent before the 10th day after the due date (Code des "
+                           "assurances, L113-3)."),
+    "notice_already_sent": _l("The formal notice of this premium call was already sent."),
+    "procedure_closed": _l("The non-payment procedure of this premium call has ended."),
+    "not_cancellable_yet": _l("The contract cannot be cancelled for non-payment on that day: only from 10 days after "
+                              "the suspension of cover, itself 30 days after the formal notice (L113-3)."),
 }
 
 
