@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.letters.views import bp as letters_bp
     from app.placements.views import bp as placements_bp
     from app.platform.views import bp as platform_bp
+    from app.portal.request_staff_views import bp as client_requests_bp
     from app.portal.staff_views import bp as client_portal_bp
     from app.portal.views import bp as portal_bp
     from app.quotes.views import bp as quotes_bp
@@ -95,7 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
                       crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp,
                       letters_bp, attestations_bp, renewals_bp, api_keys_bp, insurer_api_bp, billing_bp,
-                      commissions_bp, portal_bp, client_portal_bp):
+                      commissions_bp, portal_bp, client_portal_bp, client_requests_bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.columns import Timestamps, id_column
@@ -74,3 +76,50 @@ class PortalSession(Timestamps, db.Model):
     @staticmethod
     def digest(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RequestKind(StrEnum):
+    VEHICLE_CHANGE = "vehicle_change"
+    ADDRESS_CHANGE = "address_change"
+    PERSON_ADDED = "person_added"
+    OTHER_CHANGE = "other_change"
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    REFUSED = "refused"
+
+
+class ClientRequest(Timestamps, db.Model):
+    """A change a client asks for from the portal (new vehicle, new address,
+    a person added), structured by kind in ``details``. The handler turns it
+    into an endorsement (``endorsement_id``) or refuses it with a reason;
+    the client follows its status."""
+
+    __tablename__ = "client_request"
+    __table_args__ = (
+        UniqueConstraint("reference", name="uq_client_request_reference"),
+        Index("ix_client_request_status", "status", "created_at"),
+        Index("ix_client_request_client", "client_id"),
+    )
+
+    id: Mapped[int] = id_column()
+    reference: Mapped[str] = mapped_column(String(20))
+    client_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.client.id", ondelete="CASCADE"))
+    contract_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.contract.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.portal_account.id",
+                                                                          ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))
+    details: Mapped[dict] = mapped_column(JSONB, default=dict)
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN.value)
+    task_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.task.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(Text)
+    endorsement_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.endorsement.id",
+                                                                              ondelete="SET NULL"))
+    handled_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

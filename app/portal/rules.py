@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from app.contracts.rules import ANY_TIME_AFTER_MONTHS, HAMON_LINES, HEALTH_LINES, add_months
@@ -74,3 +75,62 @@ def client_cancellation_ground(reason: str, *, line: str, contract_start: date, 
     if today <= renewal_date - timedelta(days=notice_days):
         return "renewal", None
     return "other", add_months(renewal_date, 12)
+
+
+# --- change requests ---------------------------------------------------------------------
+
+#: French registration numbers (SIV, since 2009): two letters, three digits, two letters
+REGISTRATION = re.compile(r"^[A-HJ-NP-TV-Z]{2}-?\d{3}-?[A-HJ-NP-TV-Z]{2}$")
+POSTCODE = re.compile(r"^\d{5}$")
+
+#: each kind's fields: name -> (type, required)
+REQUEST_FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
+    "vehicle_change": {"vehicle": ("text", True), "registration": ("registration", True),
+                       "first_registration": ("date", False), "from_date": ("date", True)},
+    "address_change": {"address_line1": ("text", True), "postal_code": ("postcode", True), "city": ("text", True),
+                       "from_date": ("date", True)},
+    "person_added": {"full_name": ("text", True), "birth_date": ("date", True), "relationship": ("text", True),
+                     "from_date": ("date", True)},
+    "other_change": {"from_date": ("date", False)},
+}
+#: the lines a kind may concern (None: any)
+REQUEST_LINES = {"vehicle_change": {"motor"}, "address_change": None, "person_added": {"motor", "health", "home"},
+                 "other_change": None}
+
+
+def _clean(kind: str, value: str, required: bool) -> tuple[object, str | None]:
+    value = (value or "").strip()
+    if not value:
+        return None, "required" if required else None
+    if kind == "date":
+        try:
+            return date.fromisoformat(value).isoformat(), None
+        except ValueError:
+            return None, "date_invalid"
+    if kind == "registration":
+        compact = value.upper().replace(" ", "")
+        if not REGISTRATION.match(compact):
+            return None, "registration_invalid"
+        compact = compact.replace("-", "")
+        return f"{compact[:2]}-{compact[2:5]}-{compact[5:]}", None
+    if kind == "postcode":
+        return (value, None) if POSTCODE.match(value) else (None, "postcode_invalid")
+    return value[:200], None
+
+
+def request_details(kind: str, form: dict, today: date) -> tuple[dict, dict]:
+    """The structured details of a change request from the form's values,
+    and the problems by field. A change cannot date back more than 30 days
+    (a later cover for a past change is the handler's call, not a form's)."""
+    if kind not in REQUEST_FIELDS:
+        raise ValueError(kind)
+    details, problems = {}, {}
+    for name, (field_kind, required) in REQUEST_FIELDS[kind].items():
+        value, problem = _clean(field_kind, form.get(name, ""), required)
+        if problem:
+            problems[name] = problem
+        elif value is not None:
+            details[name] = value
+    if "from_date" in details and date.fromisoformat(details["from_date"]) < today - timedelta(days=30):
+        problems["from_date"] = "too_far_back"
+    return details, problems

@@ -21,6 +21,7 @@ from app.auth import tokens
 from app.auth.rules import password_problem
 from app.auth.services import normalise_email
 from app.columns import utcnow
+from app.crm import services as crm
 from app.crm.models import Client, ClientKind, Contact
 from app.portal import rules
 from app.portal.models import PortalAccount, PortalSession
@@ -273,3 +274,38 @@ def _end_sessions(session: Session, account_id: int, keep: int | None = None) ->
     if keep is not None:
         statement = statement.where(PortalSession.id != keep)
     session.execute(statement.values(ended_at=utcnow()))
+
+
+# --- contact details ---------------------------------------------------------------------
+
+PHONE_CHARACTERS = set("0123456789 +.()-")
+
+
+def update_contact_details(session: Session, account: PortalAccount, target, form: dict, *,
+                           with_address: bool) -> dict:
+    """The client's phone (and, for an individual, postal address); returns
+    the problems by field (nothing written when there are any)."""
+    phone = (form.get("phone") or "").strip()
+    problems = {}
+    if phone and (not set(phone) <= PHONE_CHARACTERS or sum(c.isdigit() for c in phone) < 9):
+        problems["phone"] = "phone_invalid"
+    values = {"phone": phone or None}
+    if with_address:
+        for name in ("address_line1", "postal_code", "city"):
+            if not (form.get(name) or "").strip():
+                problems[name] = "required"
+        if (form.get("postal_code") or "").strip() and not rules.POSTCODE.match(form["postal_code"].strip()):
+            problems["postal_code"] = "postcode_invalid"
+        values |= {name: (form.get(name) or "").strip() or None for name in
+                   ("address_line1", "address_line2", "postal_code", "city")}
+    if problems:
+        return problems
+    before = {name: getattr(target, name) for name in values}
+    for name, value in values.items():
+        setattr(target, name, value)
+    if isinstance(target, Client):
+        target.search_vector = crm.search_vector(
+            {name: getattr(target, name) for name in crm.IDENTITY_FIELDS} | {"reference": target.reference})
+    audit.record(session, actor_of(account), "client.contact_details_update",
+                 "contact" if isinstance(target, Contact) else "client", target.id, before=before, after=values)
+    return {}

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("placements.index", _l("Placements"), None),
     ("contracts.index", _l("Contracts"), None),
     ("renewals.index", _l("Renewals"), None),
+    ("client_requests.index", _l("Client requests"), None),
     ("billing.index", _l("Premiums"), None),
     ("commissions.index", _l("Commissions"), None),
     (None, _l("Claims"), None),

@@ -66,3 +66,37 @@ def test_a_sold_insured_object_uses_the_sale_ground():
 def test_an_unknown_reason_is_refused():
     with pytest.raises(ValueError):
         ground(reason="because")
+
+
+# --- change requests -------------------------------------------------------------------
+
+TODAY = date(2026, 11, 25)
+
+
+def test_a_vehicle_change_normalises_the_french_registration():
+    details, problems = rules.request_details("vehicle_change", {
+        "vehicle": "Renault Clio V", "registration": "ab 123cd", "from_date": "2026-12-01"}, TODAY)
+    assert problems == {} and details["registration"] == "AB-123-CD"
+
+
+def test_siv_letters_i_o_u_are_not_registrations():
+    _, problems = rules.request_details("vehicle_change", {
+        "vehicle": "Clio", "registration": "IO-123-UU", "from_date": "2026-12-01"}, TODAY)
+    assert problems == {"registration": "registration_invalid"}
+
+
+def test_required_fields_bad_dates_and_postcodes_are_reported_by_field():
+    _, problems = rules.request_details("address_change", {"postal_code": "6900", "from_date": "31/12/2026"}, TODAY)
+    assert problems == {"address_line1": "required", "postal_code": "postcode_invalid", "city": "required",
+                        "from_date": "date_invalid"}
+
+
+def test_a_change_cannot_date_back_more_than_thirty_days():
+    _, problems = rules.request_details("other_change", {"from_date": "2026-10-25"}, TODAY)
+    assert problems == {"from_date": "too_far_back"}
+    assert rules.request_details("other_change", {"from_date": "2026-10-26"}, TODAY)[1] == {}
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        rules.request_details("pet_added", {}, TODAY)
