@@ -62,8 +62,10 @@ def verify(payload: bytes, signature: str | None, settings: BillingSettings | No
     try:
         stripe.Webhook.construct_event(payload, signature, secret)
         event = json.loads(payload)
-    except (ValueError, stripe.SignatureVerificationError):
+    except stripe.SignatureVerificationError:
         raise WebhookRefused("bad_signature") from None
+    except ValueError:  # signed, but not UTF-8 JSON
+        raise WebhookRefused("bad_payload") from None
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise WebhookRefused("bad_payload")
     return event
