@@ -291,9 +291,9 @@ def _lift(session: Session, actor, case: notices.Case, today: date, locale: str)
     """Put the contract back in force from noon the next day, unless another
     unpaid call keeps it suspended; True when lifted."""
     procedure, contract = case.procedure, case.contract
-    procedure.cover_resumes_at = rules.cover_resumes_at(today)
     if contract.status != ContractStatus.SUSPENDED.value or _still_suspended_by_another(session, procedure):
         return False
+    procedure.cover_resumes_at = rules.cover_resumes_at(today)
     with force_locale(locale):
         reason = _("Premium %(reference)s paid: cover resumes at noon on %(day)s (Code des assurances, L113-3).",
                    reference=case.call.reference, day=format_date(today + timedelta(days=1), "long"))

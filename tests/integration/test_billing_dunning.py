@@ -384,3 +384,61 @@ def test_the_periodic_job_runs_each_tenants_pass(app, tenant, bound, jobs):
         assert queue_dunning_passes(TODAY) >= 1
     jobs()
     assert _procedure(bound, tenant, ids["call"]).reminder_sent_on == TODAY
+
+
+def test_a_refund_that_leaves_the_call_owed_starts_the_procedure_afresh(app, tenant, bound):
+    ids = _setup(bound, tenant)
+    _run(bound, tenant, NOTICE)
+    _pay(bound, tenant, ids, NOTICE + timedelta(days=2), amount=D("10.00"))
+    _pay(bound, tenant, ids, NOTICE + timedelta(days=3))
+    assert _procedure(bound, tenant, ids["call"]).stop_reason == "paid"
+    with bound(tenant) as session:
+        from app.billing.models import Payment
+
+        last = session.scalars(select(Payment).order_by(Payment.id.desc())).first()
+        billing.refund_payment(session, None, last, refunded_on=NOTICE + timedelta(days=5),
+                               today=NOTICE + timedelta(days=5))
+        session.commit()
+        assert session.get(PremiumCall, ids["call"]).status == "overdue"
+    procedure = _procedure(bound, tenant, ids["call"])
+    assert (procedure.stopped_on, procedure.formal_notice_sent_on, procedure.step) == (
+        None, None, "formal_notice_possible")
+    assert _run(bound, tenant, NOTICE + timedelta(days=6)) == NOTHING | {"formal_notice": 1}, "a new notice"
+
+
+def test_cover_stays_suspended_while_another_premium_is_unpaid(app, tenant, bound):
+    ids = _setup(bound, tenant)
+    second_due = date(2026, 4, 15)
+    second_notice, second_suspended = second_due + timedelta(days=10), second_due + timedelta(days=41)
+    for day in (NOTICE, SUSPENDED, second_notice, second_suspended):
+        _run(bound, tenant, day)
+    assert _procedure(bound, tenant, ids["second"]).suspended_on == second_suspended
+    statuses = [e[1] for e in _contract(bound, tenant, ids["contract"])[1] if e[0] == "status"]
+    assert statuses == ["suspended"], "suspended once"
+    _pay(bound, tenant, ids, second_suspended + timedelta(days=1))
+    assert _contract(bound, tenant, ids["contract"])[0] == "suspended", "the second premium is still unpaid"
+    assert _procedure(bound, tenant, ids["call"]).cover_resumes_at is None
+    with bound(tenant) as session:
+        g.tenant = tenant
+        second = session.get(PremiumCall, ids["second"])
+        billing.record_payment(session, None, client_id=ids["client"], amount=second.outstanding,
+                               method="cheque", received_on=second_suspended + timedelta(days=2),
+                               call_ids=[second.id], today=second_suspended + timedelta(days=2))
+        session.commit()
+    assert _contract(bound, tenant, ids["contract"])[0] == "active"
+    kinds = [m.kind for m in _messages(bound, tenant)]
+    assert kinds == ["nonpayment.notice", "nonpayment.suspension", "nonpayment.notice", "nonpayment.suspension",
+                     "nonpayment.paid", "nonpayment.lifted"]
+
+
+def test_an_insurer_without_a_channel_does_not_hold_the_procedure_back(app, tenant, bound):
+    from app.catalog.models import Insurer
+
+    ids = _setup(bound, tenant)
+    with bound(tenant) as session:
+        session.get(Insurer, ids["insurer"]).is_active = False
+        session.commit()
+    assert _run(bound, tenant, NOTICE) == NOTHING | {"formal_notice": 1}
+    assert _messages(bound, tenant) == []
+    summaries = [e[2] for e in _contract(bound, tenant, ids["contract"])[1] if e[0] == "notice"]
+    assert any("could not be told" in summary for summary in summaries)
