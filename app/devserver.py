@@ -132,7 +132,8 @@ def _stop(children: list[subprocess.Popen]) -> None:
 
 def print_banner(port: str, logins: list[str], local_stripe: bool = False) -> None:
     stripe = os.environ.get("STRIPE_API_BASE", "")
-    stripe_line = (f"  Stripe (localstripe, fake):  {stripe}/  (log: {instance_path() / 'localstripe.log'})" if local_stripe
+    log = instance_path() / "localstripe.log"
+    stripe_line = (f"  Stripe (localstripe, fake):  {stripe}/  (log: {log})" if local_stripe
                    else f"  Stripe:                      {stripe}")
     lines = [
         "",

@@ -70,6 +70,17 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
+def stripe_input(settings: BillingSettings, platform: PlatformStripe, *, mode: str, account_id: str | None = None,
+                 secret_key: str | None = None, publishable_key: str | None = None,
+                 webhook_secret: str | None = None) -> stripe_rules.StripeSettingsInput:
+    """The Stripe values typed, beside what is stored and what the platform has."""
+    return stripe_rules.StripeSettingsInput(
+        mode=mode, account_id=_clean(account_id), secret_key=_clean(secret_key) or None,
+        publishable_key=_clean(publishable_key), webhook_secret=_clean(webhook_secret) or None,
+        stored_secret_key=settings.stripe_secret_key, stored_webhook_secret=settings.stripe_webhook_secret,
+        platform_has_key=bool(platform.secret_key), platform_has_webhook_secret=bool(platform.webhook_secret))
+
+
 def update(session: Session, actor, platform: PlatformStripe, *, version: int | None, reminder_days: int,
            email_notices: bool, mode: str, account_id: str | None = None, secret_key: str | None = None,
            publishable_key: str | None = None, webhook_secret: str | None = None,
@@ -80,11 +91,8 @@ def update(session: Session, actor, platform: PlatformStripe, *, version: int | 
     settings = load(session)
     if version is not None and version != settings.version:
         raise BillingError("stale")
-    given = stripe_rules.StripeSettingsInput(
-        mode=mode, account_id=_clean(account_id), secret_key=_clean(secret_key) or None,
-        publishable_key=_clean(publishable_key), webhook_secret=_clean(webhook_secret) or None,
-        stored_secret_key=settings.stripe_secret_key, stored_webhook_secret=settings.stripe_webhook_secret,
-        platform_has_key=bool(platform.secret_key), platform_has_webhook_secret=bool(platform.webhook_secret))
+    given = stripe_input(settings, platform, mode=mode, account_id=account_id, secret_key=secret_key,
+                         publishable_key=publishable_key, webhook_secret=webhook_secret)
     problems = stripe_rules.settings_problems(given)
     low, high = REMINDER_DAYS_RANGE
     if not isinstance(reminder_days, int) or not low <= reminder_days <= high:

@@ -146,7 +146,8 @@ def _locked_calls(session: Session, calls) -> list[tuple[PremiumCall, str]]:
     ids = sorted({getattr(call, "id", call) for call in calls})
     if not ids:
         raise BillingError("call_not_open")
-    rows = session.execute(select(PremiumCall, Contract.reference).join(Contract, Contract.id == PremiumCall.contract_id)
+    rows = session.execute(select(PremiumCall, Contract.reference)
+                           .join(Contract, Contract.id == PremiumCall.contract_id)
                            .where(PremiumCall.id.in_(ids)).order_by(PremiumCall.id)
                            .with_for_update(of=PremiumCall)).all()
     if len(rows) != len(ids):

@@ -116,6 +116,12 @@ def test_wrong_values_are_refused_next_to_the_field_and_nothing_is_saved(bound, 
     assert stored(bound, tenant).stripe_secret_key is None
 
 
+def test_one_submission_names_every_wrong_field(admin_client):
+    response = admin_client.post("/premiums/settings", data=form(reminder_days="99", stripe_secret_key="pk_test_x"))
+    assert response.status_code == 422
+    assert "between 1 and 60" in response.text and "This is the publishable key" in response.text
+
+
 def test_a_connected_account_uses_the_platform_key_and_forgets_the_firms_own_keys(bound, tenant, admin_client,
                                                                                    platform_stripe):
     assert admin_client.post("/premiums/settings", data=form()).status_code == 303

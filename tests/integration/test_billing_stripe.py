@@ -437,3 +437,17 @@ def test_the_intent_button_creates_one_intent_and_says_so(app, bound, tenant, po
     second_call = calls_for(bound, tenant, portfolio, "STR-15B")[0]
     down = admin_client.post(f"/premiums/calls/{second_call}/stripe-intent", follow_redirects=True)
     assert down.status_code == 200 and "Stripe could not be reached" in down.text
+
+
+def test_an_event_that_cannot_be_handled_is_kept_as_an_error_and_never_answers_500(bound, tenant, portfolio,
+                                                                                   stripe_api, client_for):
+    secret = configure(bound, tenant)
+    call_id = calls_for(bound, tenant, portfolio, "STR-16")[0]
+    intent_id, _ = create(bound, tenant, [call_id])
+    paid = pay_on_stripe(stripe_api, intent_id)
+    broken = post(client_for(tenant), event("payment_intent.succeeded", paid | {"amount": 0}), secret)
+    assert broken.status_code == 200 and broken.json["outcome"] == "error"
+    assert outcomes(bound, tenant, intent_id) == {"payment_intent.succeeded": "error"}
+    assert state(bound, tenant, call_id, intent_id)["payments"] == []
+    assert post(client_for(tenant), event("payment_intent.succeeded", paid), secret).json["outcome"] == "recorded"
+    assert state(bound, tenant, call_id, intent_id)["call"][0] == "paid"

@@ -57,6 +57,8 @@ def settings():
 def save_settings():
     form = BillingSettingsForm()
     if not form.validate_on_submit():
+        current = firm_settings.load(db.session)
+        _add_stripe_problems(form, current)
         db.session.rollback()
         return _page(form, firm_settings.load(db.session), 422)
     try:
@@ -78,6 +80,21 @@ def save_settings():
     db.session.commit()
     flash(_("The billing settings are saved."), "success")
     return redirect(url_for("billing.settings"), code=303)
+
+
+def _add_stripe_problems(form: BillingSettingsForm, current) -> None:
+    """Show the Stripe fields' problems too when another field is wrong, so
+    that one submission names them all."""
+    if form.stripe_mode.errors:
+        return
+    given = firm_settings.stripe_input(
+        current, stripe_gateway.current_platform(), mode=form.stripe_mode.data,
+        account_id=form.stripe_account_id.data, secret_key=form.stripe_secret_key.data,
+        publishable_key=form.stripe_publishable_key.data, webhook_secret=form.stripe_webhook_secret.data)
+    for name, code in stripe_rules.settings_problems(given).items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [*field.errors, billing_error_message(code)]
 
 
 @bp.post("/settings/stripe-test")
