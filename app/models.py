@@ -6,6 +6,7 @@ from app.auth.models import User
 from app.billing.models import (BankLine, BankStatement, BillingRun, BillingSettings, NonPaymentProcedure, Payment,
                                 PaymentAllocation, PremiumCall, StripeEvent, StripeIntent)
 from app.catalog.models import CommissionAgreement, Guarantee, Insurer, InsurerContact, LineSetting, Product
+from app.claims.models import Claim, ClaimAttachment, ClaimMessage
 from app.commissions.models import (Beneficiary, CommissionDispute, CommissionLine, CommissionShare,
                                     ContractBeneficiary, InsurerStatement, Payout, ShareRule, StatementLine,
                                     StatementMapping)
@@ -23,6 +24,7 @@ __all__ = [
     "BankLine", "BankStatement", "Beneficiary", "BillingRun", "BillingSettings", "CommissionDispute",
     "CommissionLine", "CommissionShare", "ContractBeneficiary", "InsurerStatement", "NonPaymentProcedure", "Payout",
     "ShareRule", "StatementLine", "StatementMapping", "StripeEvent", "StripeIntent",
+    "Claim", "ClaimAttachment", "ClaimMessage",
     "AdviceDocument", "Attestation", "AuditEntry", "Cancellation", "Clause", "Client", "CommissionAgreement",
     "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
     "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",

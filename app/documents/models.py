@@ -32,6 +32,7 @@ class DocumentKind(StrEnum):
     LETTER = "letter"
     RENEWAL_NOTICE = "renewal_notice"
     INSURER_DOCUMENT = "insurer_document"
+    CLAIM = "claim"
     OTHER = "other"
 
 
@@ -54,6 +55,7 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.LETTER: _l("Letter"),
     DocumentKind.RENEWAL_NOTICE: _l("Renewal notice"),
     DocumentKind.INSURER_DOCUMENT: _l("Insurer's document"),
+    DocumentKind.CLAIM: _l("Claim photo or document"),
     DocumentKind.OTHER: _l("Other"),
 }
 

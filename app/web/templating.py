@@ -24,7 +24,7 @@ NAVIGATION = [
     ("client_requests.index", _l("Client requests"), None),
     ("billing.index", _l("Premiums"), None),
     ("commissions.index", _l("Commissions"), None),
-    (None, _l("Claims"), None),
+    ("claims.index", _l("Claims"), None),
     (None, _l("Complaints"), None),
     ("catalog.index", _l("Insurers"), None),
     ("settings.team", _l("Settings"), Permission.MANAGE_TEAM),

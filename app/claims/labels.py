@@ -1,0 +1,48 @@
+"""Words of claims: kinds, statuses, sections and fields of the declaration,
+problems. Lazy, so they follow the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+KIND_LABELS = {
+    "collision": _l("Accident with another vehicle or an object"), "theft": _l("Theft"),
+    "break_in": _l("Burglary"), "water_damage": _l("Water damage"), "fire": _l("Fire"),
+    "glass": _l("Broken glass"), "natural_event": _l("Storm, flood or other natural event"),
+    "liability": _l("Damage caused to someone else"), "illness": _l("Illness or accident of a person"),
+    "other": _l("Something else"),
+}
+STATUS_LABELS = {"declared": _l("Declared"), "in_progress": _l("Being handled"),
+                 "with_insurer": _l("With the insurer"), "settled": _l("Settled"), "closed": _l("Closed")}
+STATUS_BADGES = {"declared": "text-bg-info", "in_progress": "text-bg-primary", "with_insurer": "text-bg-warning",
+                 "settled": "text-bg-success", "closed": "text-bg-secondary"}
+SECTION_LABELS = {"third_parties": _l("Third parties involved"), "police_report": _l("Police report"),
+                  "injured": _l("Injured people"), "damaged_goods": _l("Damaged goods"),
+                  "vehicle": _l("Your vehicle")}
+FIELD_LABELS = {
+    "third_party_name": _l("Name of the third party"), "third_party_insurer": _l("Their insurer"),
+    "third_party_policy": _l("Their policy number"), "third_party_registration": _l("Their registration number"),
+    "police_report": _l("Did you file a report with the police?"), "police_station": _l("Police station"),
+    "police_report_number": _l("Report number"), "injured": _l("Was anyone injured?"),
+    "injured_details": _l("Who, and how"), "damaged_goods": _l("What was damaged"),
+    "estimated_amount": _l("Estimated amount of the damage (€)"),
+    "vehicle_registration": _l("Registration of your vehicle"), "vehicle_drivable": _l("Can the vehicle be driven?"),
+}
+YES_NO_FIELDS = frozenset({"police_report", "injured", "vehicle_drivable"})
+PROBLEMS = {
+    "required": _l("This field is required."), "choice_invalid": _l("Choose one of the proposed values."),
+    "date_invalid": _l("Enter a date."), "in_future": _l("This date is in the future."),
+    "before_loss": _l("You cannot have learned of it before it happened."),
+    "too_long": _l("This text is too long."),
+    "theft_needs_report": _l("A theft must be reported to the police first: the insurer asks for the report."),
+    "registration_invalid": _l("Enter a French registration number, such as AB-123-CD."),
+    "too_many": _l("Attach 10 files at most."),
+    "attachment_too_large": _l("Each file must weigh less than 8 MB."),
+    "attachment_empty": _l("One of the files is empty."),
+    "attachment_unsupported_type": _l("Attach photos (JPEG, PNG, WebP) or PDF documents only."),
+    "stale": _l("Someone changed this claim meanwhile: reload the page and try again."),
+}
+
+
+def problem(code: str) -> str:
+    return str(PROBLEMS.get(code, code))

@@ -1,0 +1,143 @@
+"""Claims on the portal: declare a claim on one of the client's contracts in
+a form that follows the contract's line, with photos and documents; follow
+it, with the procedure and the deadlines, and exchange messages with the
+firm."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, time
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.claims import labels, rules
+from app.claims import services as claims
+from app.claims.models import Claim, ClaimAttachment, ClaimChannel
+from app.contracts.models import Contract
+from app.documents import services as documents
+from app.extensions import db
+from app.portal import records
+from app.portal.views import bp
+
+
+@bp.context_processor
+def claim_labels() -> dict:
+    return {"claim_labels": labels}
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _time(value: str) -> time | None:
+    try:
+        return time.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def form_values(form) -> tuple[dict, dict]:
+    """The form's values, dates parsed; and the problems of unreadable dates."""
+    values = {name: (form.get(name) or "").strip() for name in form}
+    problems = {}
+    for name in ("occurred_on", "known_on"):
+        parsed = _date(values.get(name, ""))
+        if values.get(name) and parsed is None:
+            problems[name] = "date_invalid"
+        values[name] = parsed
+    values["occurred_time"] = _time(values.get("occurred_time", ""))
+    return values, problems
+
+
+def uploads_of(files, name: str) -> list[claims.Upload]:
+    return [claims.Upload(item.filename or "", item.read()) for item in files.getlist(name) if item and item.filename]
+
+
+def _claim_of_account(claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None or records.contract_of(db.session, g.portal_account, claim.contract_id) is None:
+        abort(404)
+    return claim
+
+
+def _declare_page(contract: Contract, problems: dict | None = None, status: int = 200):
+    return render_template("portal/claim_form.html", contract=contract, kinds=rules.kinds_for(contract.line),
+                           sections=rules.sections_for(contract.line), values=request.form,
+                           problems={name: labels.problem(code) for name, code in (problems or {}).items()}), status
+
+
+@bp.route("/contracts/<int:contract_id>/claims/new", methods=["GET", "POST"])
+def declare_claim(contract_id: int):
+    contract = records.contract_of(db.session, g.portal_account, contract_id) or abort(404)
+    if contract.status not in ("active", "suspended"):
+        abort(404)
+    if request.method == "GET":
+        return _declare_page(contract)
+    values, problems = form_values(request.form)
+    if problems:
+        return _declare_page(contract, problems, 422)
+    account = g.portal_account
+    try:
+        claim = claims.declare(db.session, None, contract, values.get("kind", ""), values,
+                               uploads_of(request.files, "attachments"), channel=ClaimChannel.PORTAL.value,
+                               account_id=account.id)
+    except claims.ClaimError as exc:
+        db.session.rollback()
+        return _declare_page(contract, exc.problems or {"attachments": exc.code}, 422)
+    claims.email_receipt(db.session, claim, contract, account.email, account.display_name, str(get_locale()))
+    db.session.commit()
+    flash(_("Your claim is registered under number %(reference)s.", reference=claim.reference), "success")
+    return redirect(url_for("portal.claim", claim_id=claim.id), code=303)
+
+
+@bp.get("/claims")
+def claim_list():
+    mine = [claim for claim in claims.of_client(db.session, g.portal_account.client_id)]
+    return render_template("portal/claims.html", claims=mine)
+
+
+@bp.get("/claims/<int:claim_id>")
+def claim(claim_id: int):
+    found = _claim_of_account(claim_id)
+    return render_template("portal/claim.html", claim=found, contract=db.session.get(Contract, found.contract_id),
+                           attachments=claims.attachments_of(db.session, found),
+                           messages=claims.messages_of(db.session, found), problems={})
+
+
+@bp.post("/claims/<int:claim_id>/messages")
+def claim_message(claim_id: int):
+    found = _claim_of_account(claim_id)
+    uploads = uploads_of(request.files, "attachment")
+    try:
+        claims.post_message(db.session, None, found, request.form.get("body", ""), side="client",
+                            upload=uploads[0] if uploads else None, account_id=g.portal_account.id)
+    except claims.ClaimError as exc:
+        db.session.rollback()
+        problems = {name: labels.problem(code) for name, code in exc.problems.items()} or \
+            {"body": labels.problem(exc.code)}
+        return render_template("portal/claim.html", claim=found,
+                               contract=db.session.get(Contract, found.contract_id),
+                               attachments=claims.attachments_of(db.session, found),
+                               messages=claims.messages_of(db.session, found), problems=problems), 422
+    db.session.commit()
+    flash(_("Your message is sent to your broker."), "success")
+    return redirect(url_for("portal.claim", claim_id=claim_id) + "#messages", code=303)
+
+
+@bp.get("/claims/<int:claim_id>/attachments/<int:attachment_id>")
+def claim_attachment(claim_id: int, attachment_id: int):
+    found = _claim_of_account(claim_id)
+    attachment = db.session.scalar(select(ClaimAttachment).where(ClaimAttachment.id == attachment_id,
+                                                                 ClaimAttachment.claim_id == found.id)) or abort(404)
+    thumbnail = request.args.get("size") == "thumbnail" and attachment.thumbnail_document_id
+    document = documents.get(db.session, attachment.thumbnail_document_id if thumbnail else attachment.document_id)
+    return send_file(io.BytesIO(documents.content_of(db.session, document)), mimetype=document.content_type,
+                     as_attachment=not document.content_type.startswith("image/"), download_name=document.filename,
+                     max_age=3600)
