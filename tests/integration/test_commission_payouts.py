@@ -19,7 +19,7 @@ from app.commissions import payouts
 from app.commissions.models import Beneficiary, CommissionShare, Payout
 from app.commissions.services import CommissionError
 from app.contracts.models import Contract
-from tests.integration.test_commissions import (START, add_beneficiary, firm, handler_client,  # noqa: F401
+from tests.integration.test_commissions import (add_beneficiary, firm, handler_client,  # noqa: F401
                                                 issue_year, new_contract, other_client, readonly_client)
 from tests.integration.test_contracts import portfolio  # noqa: F401
 

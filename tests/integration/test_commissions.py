@@ -27,7 +27,7 @@ from app.commissions.models import Beneficiary, CommissionLine, CommissionShare,
 from app.commissions.services import CommissionError
 from app.contracts.models import Contract
 from tests.conftest import add_user, sign_in
-from tests.integration.test_contracts import make_contract, make_insurer, portfolio  # noqa: F401
+from tests.integration.test_contracts import make_contract, portfolio  # noqa: F401
 
 START = date(2026, 1, 15)
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
