@@ -265,3 +265,29 @@ def _store(session: Session, actor, intent, client_id: int, call_ids: list[int],
         "intent_id": row.intent_id, "client_id": client_id, "call_ids": call_ids, "amount": amount,
         "status": row.status, "failure": row.failure_message})
     return row
+
+
+@dataclass(frozen=True)
+class BrowserPayment:
+    """What Stripe.js in the payer's browser needs to confirm an intent
+    (``Stripe(publishable_key, {stripeAccount})``, then the client secret)."""
+
+    publishable_key: str
+    stripe_account: str | None
+    client_secret: str
+
+
+def browser_payment(session: Session, intent: StripeIntent, platform: PlatformStripe | None = None
+                    ) -> BrowserPayment:
+    """Read the intent's client secret from Stripe (it is never stored) with
+    the publishable key that goes with the firm's account."""
+    platform = platform or current_platform()
+    settings = session.get(BillingSettings, 1)
+    account = account_for(settings, platform)
+    try:
+        found = account.client.v1.payment_intents.retrieve(intent.intent_id, options=account.options())
+    except stripe.StripeError as exc:
+        raise _translated(exc) from None
+    publishable = platform.publishable_key if account.stripe_account else settings.stripe_publishable_key
+    return BrowserPayment(publishable_key=publishable or "", stripe_account=account.stripe_account,
+                          client_secret=found.client_secret)

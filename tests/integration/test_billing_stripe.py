@@ -134,6 +134,10 @@ def test_an_intent_per_call_on_the_firms_account_with_its_metadata_and_one_for_a
                                          "call_ids": str(first)}
         rows = session.scalars(select(StripeIntent)).all()
         assert [(row.intent_id, row.call_ids, row.amount) for row in rows] == [(intent_id, [first], call.total)]
+    with bound(tenant) as session:
+        browser = stripe_gateway.browser_payment(session, session.scalar(select(StripeIntent)))
+    assert browser.client_secret.startswith(f"{intent_id}_secret_") and browser.stripe_account is None
+    assert browser.publishable_key == f"pk_test_{tenant.slug.replace('-', '')}"
     both, _ = create(bound, tenant, [first, second])
     assert both != intent_id
     assert stripe_api.client().v1.payment_intents.retrieve(both).to_dict()["metadata"]["call_ids"] \
@@ -450,4 +454,29 @@ def test_an_event_that_cannot_be_handled_is_kept_as_an_error_and_never_answers_5
     assert outcomes(bound, tenant, intent_id) == {"payment_intent.succeeded": "error"}
     assert state(bound, tenant, call_id, intent_id)["payments"] == []
     assert post(client_for(tenant), event("payment_intent.succeeded", paid), secret).json["outcome"] == "recorded"
+    assert state(bound, tenant, call_id, intent_id)["call"][0] == "paid"
+
+
+def test_a_connected_account_pays_with_the_platform_key_and_ignores_another_accounts_events(
+        app, bound, tenant, portfolio, stripe_api, client_for):
+    secret = new_webhook_secret()
+    with bound(tenant) as session:
+        settings = firm_settings.load(session)
+        settings.stripe_account_id, settings.stripe_webhook_secret = "acct_1FirmConnected", secret
+        session.commit()
+    previous = {key: app.config[key] for key in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY")}
+    app.config.update(STRIPE_SECRET_KEY="sk_test_platform", STRIPE_PUBLISHABLE_KEY="pk_test_platform")
+    try:
+        call_id = calls_for(bound, tenant, portfolio, "STR-17")[0]
+        intent_id, _ = create(bound, tenant, [call_id])
+        with bound(tenant) as session:
+            browser = stripe_gateway.browser_payment(session, session.scalar(select(StripeIntent)))
+        assert (browser.publishable_key, browser.stripe_account) == ("pk_test_platform", "acct_1FirmConnected")
+        paid = pay_on_stripe(stripe_api, intent_id)
+        elsewhere = event("payment_intent.succeeded", paid, account="acct_1SomeoneElse")
+        assert post(client_for(tenant), elsewhere, secret).json["outcome"] == "other_account"
+        ours = event("payment_intent.succeeded", paid, account="acct_1FirmConnected")
+        assert post(client_for(tenant), ours, secret).json["outcome"] == "recorded"
+    finally:
+        app.config.update(previous)
     assert state(bound, tenant, call_id, intent_id)["call"][0] == "paid"
