@@ -101,6 +101,8 @@ class CallFilters:
     kind: str = ""
     contract_id: int | None = None
     client_id: int | None = None
+    #: "due" for the earliest due first; the latest first otherwise
+    sort: str = ""
 
     @property
     def month(self) -> date | None:
@@ -160,8 +162,11 @@ def _joined(query: Select) -> Select:
 
 
 def filtered(filters: CallFilters) -> Select:
-    """(call, payer name, payer reference, contract reference, insurer name), latest due first."""
+    """(call, payer name, payer reference, contract reference, insurer name), latest due
+    first (earliest first when sorted by ``due``)."""
     query = _joined(select(PremiumCall, Client.display_name, Client.reference, Contract.reference, Insurer.name))
+    if filters.sort == "due":
+        return _where(query, filters).order_by(PremiumCall.due_date, PremiumCall.id)
     return _where(query, filters).order_by(PremiumCall.due_date.desc(), PremiumCall.id.desc())
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
@@ -33,7 +33,7 @@ from app.billing.notices import BATCH_STATUSES
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer
 from app.columns import utcnow
-from app.contracts.models import Contract
+from app.contracts.models import Contract, ContractStatus
 from app.crm.models import Client
 from app.jobs.queue import enqueue
 from tenants import bound_schema
@@ -337,19 +337,31 @@ def error_messages(run: BillingRun) -> list[str]:
 @dataclass(frozen=True)
 class NoticeCounts:
     sent: int
+    waiting: int
     no_email: int
 
 
 def notice_counts(session: Session, month: date) -> NoticeCounts:
-    """Of the month's instalment calls: notices emailed, and those left
-    unsent because the payer has no email address."""
+    """Of the month's instalment calls: notices emailed, notices the run's
+    batches have still to send (calls to pay of active contracts whose payer
+    has an email), and those left unsent because the payer has none."""
     first, end = services.month_bounds(month)
     no_email = func.coalesce(func.trim(Client.email), "") == ""
+    unsent = and_(PremiumCall.notice_sent_at.is_(None), PremiumCall.status.in_(BATCH_STATUSES),
+                  PremiumCall.cancelled_at.is_(None))
     row = session.execute(
         select(func.count(PremiumCall.id).filter(PremiumCall.notice_sent_at.is_not(None)),
-               func.count(PremiumCall.id).filter(PremiumCall.notice_sent_at.is_(None), no_email,
-                                                 PremiumCall.status.in_(BATCH_STATUSES)))
-        .join(Client, Client.id == PremiumCall.client_id)
+               func.count(PremiumCall.id).filter(unsent, ~no_email, Contract.status == ContractStatus.ACTIVE.value),
+               func.count(PremiumCall.id).filter(unsent, no_email))
+        .join(Client, Client.id == PremiumCall.client_id).join(Contract, Contract.id == PremiumCall.contract_id)
         .where(PremiumCall.kind == CallKind.INSTALMENT.value, PremiumCall.due_date >= first,
                PremiumCall.due_date < end)).one()
     return NoticeCounts(*row)
+
+
+def sending_notices(run: BillingRun, counts: NoticeCounts, now=None) -> bool:
+    """Whether the notices a run just queued are still going out (followed
+    for a while after the run, not for ever if a batch failed)."""
+    now = now or utcnow()
+    return run.status == RunStatus.DONE.value and counts.waiting > 0 and run.finished_at is not None \
+        and now - run.finished_at < STALLED_AFTER

@@ -115,6 +115,22 @@ def test_the_progress_partial_polls_while_the_run_goes_on(admin_client, bound, t
     assert "Restart the run" not in partial.text
 
 
+def test_after_the_run_the_page_follows_its_notices_while_they_go_out(admin_client, bound, tenant, book):
+    issue_year(bound, tenant, book["monthly"])
+    with bound(tenant) as session:
+        run = BillingRun(month=NEXT, status="done", total=1, done=1, created=0, started_at=utcnow(),
+                         finished_at=utcnow())
+        session.add(run)
+        session.commit()
+        run_id = run.id
+    partial = admin_client.get(f"/premiums/runs/{run_id}", headers=HTMX)
+    assert 'hx-trigger="every 3s"' in partial.text and "1 notice is being emailed" in partial.text
+    with bound(tenant) as session:
+        session.get(BillingRun, run_id).finished_at = utcnow() - runs.STALLED_AFTER - timedelta(seconds=1)
+        session.commit()
+    assert "hx-trigger" not in admin_client.get(f"/premiums/runs/{run_id}", headers=HTMX).text
+
+
 def test_one_run_of_a_month_at_a_time(admin_client, bound, tenant, book, jobs):
     first = start(admin_client)
     refused = admin_client.post("/premiums/generate", data={"month": MONTH})

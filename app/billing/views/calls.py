@@ -52,7 +52,7 @@ def list_filters() -> CallFilters:
         line=args.get("line", "") if args.get("line", "") in LINES else "",
         kind=args.get("kind", "") if args.get("kind", "") in listing.KIND_LABELS else "",
         due_month=args.get("due", "")[:10], contract_id=args.get("contract", type=int),
-        client_id=args.get("client", type=int))
+        client_id=args.get("client", type=int), sort="due" if args.get("sort") == "due" else "")
 
 
 def list_url(endpoint: str = "billing.index", **changes) -> str:

@@ -64,8 +64,10 @@ def run_or_404(run_id: int) -> BillingRun:
 
 
 def _run_context(run: BillingRun) -> dict:
-    return {"run": run, "errors": runs.error_messages(run), "stalled": runs.stalled(run),
-            "notices": runs.notice_counts(db.session, run.month), "emails_notices": runs.emails_notices(db.session)}
+    emails = runs.emails_notices(db.session)
+    counts = runs.notice_counts(db.session, run.month)
+    return {"run": run, "errors": runs.error_messages(run), "stalled": runs.stalled(run), "notices": counts,
+            "emails_notices": emails, "sending": emails and runs.sending_notices(run, counts)}
 
 
 @bp.get("/runs/<int:run_id>")
