@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -31,7 +32,7 @@ from app.billing.models import BankLine, BankLineStatus, BankStatement, Payment,
 from app.billing.services import reference_for
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_LINES = 20_000
+MAX_LINES = 5_000
 INSERT_BATCH = 1_000
 OPEN = payments.OPEN
 #: the prefix of call references ("QUI"), as the generation writes them
@@ -78,11 +79,21 @@ class OpenCallIndex:
             .where(PremiumCall.status.in_(OPEN), PremiumCall.total > 0,
                    PremiumCall.reference.in_(references) | outstanding.in_(amounts))
             .order_by(PremiumCall.due_date, PremiumCall.id)).all()
-        self.by_reference = {row.reference: Candidate(*row) for row in rows}
+        self.by_reference: dict[str, Candidate] = {}
+        self.by_amount: dict[Decimal, dict[str, Candidate]] = {}
+        for row in rows:
+            call = Candidate(*row)
+            self.by_reference[call.reference] = call
+            self.by_amount.setdefault(call.outstanding, {})[call.reference] = call
 
     def for_line(self, label: str, amount: Decimal) -> list[Candidate]:
-        named = {reference_for(n) for n in referenced_numbers(label)}
-        return [call for call in self.by_reference.values() if call.reference in named or call.outstanding == amount]
+        """The calls the label names, and two of those owing ``amount``: two
+        are enough for :func:`app.billing.rules.match_transfer` to tell one
+        call of that amount from several."""
+        named = [self.by_reference[reference] for reference in
+                 dict.fromkeys(reference_for(n) for n in referenced_numbers(label)) if reference in self.by_reference]
+        same = [call for call in islice(self.by_amount.get(amount, {}).values(), 2) if call not in named]
+        return named + same
 
     def match(self, label: str, amount: Decimal) -> tuple[rules.TransferMatch, list[Candidate]]:
         """:func:`app.billing.rules.match_transfer` on the line's candidates
@@ -94,6 +105,7 @@ class OpenCallIndex:
     def paid(self, calls: list[Candidate]) -> None:
         for call in calls:
             self.by_reference.pop(call.reference, None)
+            self.by_amount.get(call.outstanding, {}).pop(call.reference, None)
 
 
 # --- import -----------------------------------------------------------------------------
@@ -132,7 +144,7 @@ def import_statement(session: Session, actor, *, filename: str, content: bytes, 
         raise FormatProblem("file_too_large")
     parsed = bank_formats.parse(content, (account or "").strip() or None)
     if len(parsed.lines) > MAX_LINES:
-        raise FormatProblem("too_many_lines", count=len(parsed.lines))
+        raise FormatProblem("too_many_lines", count=len(parsed.lines), most=MAX_LINES)
     known = _known_ids(session, parsed.lines)
     new_lines = [line for line in parsed.lines if line.external_id not in known]
     result = ImportResult(None, known=len(parsed.lines) - len(new_lines), skipped=parsed.skipped)
@@ -168,10 +180,9 @@ def match_lines(session: Session, actor, statement: BankStatement, today: date) 
         if result.kind is not rules.MatchKind.MATCHED or len({call.client_id for call in calls}) != 1:
             continue
         try:
-            with session.begin_nested():
-                _record(session, actor, line, calls[0].client_id, [call.id for call in calls], today)
+            _record(session, actor, line, calls[0].client_id, [call.id for call in calls], today)
         except BillingError:
-            continue  # a call closed meanwhile: the line waits for a person
+            continue  # refused before writing anything (a call closed meanwhile): the line waits for a person
         audit.record(session, actor, "bank_line.match", "bank_line", line.id,
                      after={"calls": [call.reference for call in calls], "payment_id": line.payment_id,
                             "amount": line.amount})

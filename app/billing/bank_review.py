@@ -137,6 +137,14 @@ class Suggestion:
         return sum((call.outstanding for call in self.calls), ZERO)
 
     @property
+    def payer(self) -> CallInfo | None:
+        """When every call owing the amount is shown and of one payer: a
+        call naming that payer (the transfer may go to them, oldest first)."""
+        if self.reason == "several_same_amount" and not self.others and len({c.client_id for c in self.calls}) == 1:
+            return self.calls[0]
+        return None
+
+    @property
     def choices(self) -> list[list[CallInfo]]:
         """What a person may assign the line to in one click: the calls
         found together, or one of the calls owing the same amount."""

@@ -19,7 +19,7 @@ BILLING_ERRORS = {
     "bank_file_empty": _l("The file has no transaction: choose the bank's export of the statement."),
     "bank_file_unreadable": _l("This is not a bank statement: import the bank's CSV export or a CAMT.053 XML file."),
     "bank_file_too_large": _l("The file is larger than 5 MB: export a shorter period."),
-    "bank_too_many_lines": _l("The file has %(count)s credit lines, more than 20,000: export a shorter period."),
+    "bank_too_many_lines": _l("The file has %(count)s credit lines, more than %(most)s: export a shorter period."),
     "bank_csv_no_header": _l("No column of dates and amounts found: the CSV needs a header row with a date column "
                              "(Date, Date opération…) and an amount (Montant) or debit and credit columns."),
     "bank_bad_rows": _l("Some rows cannot be read: nothing was imported. Correct them or export the file again."),

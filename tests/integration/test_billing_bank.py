@@ -155,6 +155,7 @@ def test_the_unmatched_screen_says_why_and_offers_the_calls(admin_client, bound,
     assert "2 premium calls owe this amount" in page.text
     assert book["g1"]["reference"] in page.text and book["g2"]["reference"] in page.text
     assert "No reference found and no premium call owes this amount." in page.text
+    assert 'data-testid="quick-credit"' not in page.text  # the garages are two payers
     line = admin_client.get(f"/premiums/bank/lines/{line_with(bound, tenant, '2345.67').id}")
     assert line.status_code == 200 and "COMMISSIONS FEVRIER 2026" in line.text
 
@@ -168,6 +169,26 @@ def test_one_call_owing_the_amount_without_reference_is_suggested_not_recorded(a
     page = admin_client.get("/premiums/bank/unmatched")
     assert 'data-reason="same_amount"' in page.text
     assert f"only {book['b']['reference']} owes this amount" in page.text
+
+
+def test_calls_of_one_payer_owing_the_amount_offer_that_payer(admin_client, bound, tenant, book):
+    insurer = make_insurer(bound, tenant, "Assur Gamma")
+    first = owing(bound, tenant, insurer, "Transports Martins", "547.73", "P-T1")
+    with bound(tenant) as session:
+        contract_id = session.get(PremiumCall, first["call"]).contract_id
+        [second] = billing.generate_for_contract(session, None, session.get(Contract, contract_id),
+                                                 date(2027, 1, 1), today=START)
+        second.net, second.fees, second.tax, second.total = D("547.73"), D("0.00"), D("0.00"), D("547.73")
+        session.commit()
+    content = "Date;Libellé;Montant\n12/03/2026;VIR SEPA RECU /DE MARTINS TRANSPORTS /MOTIF ECHEANCE;547,73\n"
+    assert upload(admin_client, content.encode()).status_code == 303
+    page = admin_client.get("/premiums/bank/unmatched")
+    assert 'data-reason="several_same_amount"' in page.text and 'data-testid="quick-credit"' in page.text
+    assert f'name="client" value="{first["client_reference"]}"' in page.text
+    line = lines(bound, tenant)[0]
+    assert admin_client.post(f"/premiums/bank/lines/{line.id}/credit", data={
+        "client": first["client_reference"], "version": line.version}).status_code == 303
+    assert call(bound, tenant, first["call"]).status == "paid"
 
 
 def test_references_of_two_payers_in_one_transfer_are_not_matched(admin_client, bound, tenant, book):
@@ -397,7 +418,10 @@ def test_bad_rows_are_all_named(admin_client):
     assert "Line 2: “31/02/2026” is not a date" in response.text and 'data-testid="row-problems"' in response.text
 
 
-def test_a_too_large_file_a_missing_file_and_a_bad_iban_are_refused(admin_client, monkeypatch):
+def test_too_many_lines_a_too_large_file_a_missing_file_and_a_bad_iban_are_refused(admin_client, monkeypatch):
+    monkeypatch.setattr(bank, "MAX_LINES", 2)
+    response = upload(admin_client, b"Date;Libelle;Montant\n" + b"01/03/2026;VIR;1,00\n" * 3)
+    assert response.status_code == 422 and "The file has 3 credit lines, more than 2" in response.text
     monkeypatch.setattr(bank, "MAX_BYTES", 100)
     response = upload(admin_client, b"Date;Libelle;Montant\n" + b"01/03/2026;VIR;1,00\n" * 10)
     assert response.status_code == 413 and "larger than" in response.text

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_login import current_user
 
 from app.audit import services as audit
@@ -24,8 +23,9 @@ from app.web.downloads import EXPORT_FORMATS, spreadsheet
 from app.web.templating import money
 
 PER_PAGE = 50
-LINE_STATUS_LABELS = {BankLineStatus.MATCHED.value: _l("Matched"), BankLineStatus.UNMATCHED.value: _l("Unmatched"),
-                      BankLineStatus.IGNORED.value: _l("Set aside")}
+LINE_STATUS_LABELS = {BankLineStatus.MATCHED.value: lazy_pgettext("bank line status", "Matched"),
+                      BankLineStatus.UNMATCHED.value: lazy_pgettext("bank line status", "Unmatched"),
+                      BankLineStatus.IGNORED.value: lazy_pgettext("bank line status", "Set aside")}
 CONFLICTS = {"stale", "bank_line_not_unmatched", "bank_line_not_ignored"}
 
 
