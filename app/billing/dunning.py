@@ -253,7 +253,8 @@ def cancel_contract(session: Session, actor, call_id: int, *, effective_on: date
                     version: int | None, today: date, locale: str) -> NonPaymentProcedure:
     """Cancel the call's contract for non-payment through the contracts
     area's cancellation (letter, insurer's message, calls after the date
-    cancelled). Refused before the contract is cancellable; a
+    cancelled); every open procedure of the contract ends with it. Refused
+    before the contract is cancellable; a
     :class:`~app.contracts.services.ContractError` says what the
     cancellation itself refuses."""
     from app.contracts import cancellations  # it uses billing's services, which call back into this module
@@ -270,12 +271,21 @@ def cancel_contract(session: Session, actor, call_id: int, *, effective_on: date
                                     chosen_date=effective_on, reason=reason)
     cancellation = cancellations.cancel(session, actor, session.get(Contract, call.contract_id), request,
                                         version=version, locale=locale, today=today)
-    procedure.cancelled_on = cancellation.effective_on
-    _restage(session, procedure, call, today)
-    audit.record(session, actor, "nonpayment.cancel", OBJECT, procedure.id,
-                 after={"call": call.reference, "cancellation_id": cancellation.id,
-                        "effective_on": cancellation.effective_on})
+    for other, other_call in _open_procedures(session, call.contract_id):
+        other.cancelled_on = cancellation.effective_on
+        _restage(session, other, other_call, today)
+        audit.record(session, actor, "nonpayment.cancel", OBJECT, other.id,
+                     after={"call": other_call.reference, "cancellation_id": cancellation.id,
+                            "effective_on": cancellation.effective_on})
     return procedure
+
+
+def _open_procedures(session: Session, contract_id: int) -> list[tuple[NonPaymentProcedure, PremiumCall]]:
+    """The contract's procedures not ended yet, with their calls."""
+    return [tuple(row) for row in session.execute(
+        select(NonPaymentProcedure, PremiumCall).join(PremiumCall, PremiumCall.id == NonPaymentProcedure.call_id)
+        .where(NonPaymentProcedure.contract_id == contract_id, NonPaymentProcedure.stopped_on.is_(None),
+               NonPaymentProcedure.cancelled_on.is_(None)).order_by(NonPaymentProcedure.id).with_for_update())]
 
 
 # --- payment, cancellation, refund of the call (from app.billing.events) -----------

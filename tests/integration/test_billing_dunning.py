@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from flask import g
 from sqlalchemy import func, select
 
@@ -234,9 +233,9 @@ def test_a_call_cancelled_with_its_contract_ends_the_procedure(app, tenant, boun
 TODAY = date.today()
 
 
-def _cancellable(bound, tenant, name: str = "Claire Cancel") -> dict:
-    """A call due 60 days ago whose procedure the job took to "cancellable"."""
-    due = TODAY - timedelta(days=60)
+def _cancellable(bound, tenant, name: str = "Claire Cancel", age: int = 60) -> dict:
+    """A call due ``age`` days ago whose procedure the job took to "cancellable"."""
+    due = TODAY - timedelta(days=age)
     ids = _setup(bound, tenant, start=due, name=name)
     for day in (due + timedelta(days=10), due + timedelta(days=41), due + timedelta(days=50)):
         _run(bound, tenant, day)
@@ -303,7 +302,9 @@ def test_the_formal_notice_asked_by_hand_is_never_earlier_than_the_law(app, tena
 
 
 def test_a_cancellable_contract_is_cancelled_for_non_payment_after_confirmation(app, tenant, bound, admin_client):
-    ids = _cancellable(bound, tenant)
+    ids = _cancellable(bound, tenant, age=100)
+    _run(bound, tenant, TODAY)  # the next quarter's premium is late too: its reminder goes
+    assert _procedure(bound, tenant, ids["second"]).step == "reminder_sent"
     page = admin_client.get(f"/premiums/overdue/{ids['call']}/cancel")
     assert page.status_code == 200 and 'data-testid="cancel-form"' in page.text
     bad = admin_client.post(f"/premiums/overdue/{ids['call']}/cancel", data={"effective_on": "someday",
@@ -327,6 +328,8 @@ def test_a_cancellable_contract_is_cancelled_for_non_payment_after_confirmation(
         assert session.get(PremiumCall, ids["call"]).status == "overdue", "the premium of the period stays owed"
     procedure = _procedure(bound, tenant, ids["call"])
     assert (procedure.cancelled_on, procedure.step) == (TODAY, "cancelled")
+    second = _procedure(bound, tenant, ids["second"])
+    assert (second.cancelled_on, second.step) == (TODAY, "cancelled"), "every open procedure ends with the contract"
     assert [m.kind for m in _messages(bound, tenant)] == ["nonpayment.notice", "nonpayment.suspension",
                                                           "cancellation"]
     listed = admin_client.get("/premiums/overdue?stage=cancelled")

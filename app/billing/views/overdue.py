@@ -23,7 +23,7 @@ from app.billing.messages import billing_error_message
 from app.billing.models import PremiumCall
 from app.billing.views import bp
 from app.contracts.labels import problem_message
-from app.contracts.models import Contract
+from app.contracts.models import Contract, Letter
 from app.contracts.services import ContractError
 from app.crm.forms import VersionField
 from app.extensions import db, htmx
@@ -97,14 +97,19 @@ def _refusal(code: str, call: PremiumCall) -> str:
 def overdue_notice(call_id: int):
     call = _call_or_404(call_id)
     try:
-        dunning.send_formal_notice(db.session, current_user, call.id, today=date.today(), tenant=g.tenant,
-                                   locale=str(get_locale() or "fr"))
+        procedure = dunning.send_formal_notice(db.session, current_user, call.id, today=date.today(),
+                                               tenant=g.tenant, locale=str(get_locale() or "fr"))
         db.session.commit()
     except BillingError as exc:
         db.session.rollback()
         return _dashboard(422, _refusal(exc.code, _call_or_404(call_id)))
-    flash(_("The formal notice for %(reference)s is written, emailed to the payer and the insurer is told.",
-            reference=call.reference), "success")
+    if db.session.get(Letter, procedure.formal_notice_letter_id).sent_to:
+        flash(_("The formal notice for %(reference)s is written and emailed to the payer; the insurer is told.",
+                reference=call.reference), "success")
+    else:
+        flash(_("The formal notice for %(reference)s is written: the payer has no email address, post it by "
+                "registered letter (it is in the contract's documents). The insurer is told.",
+                reference=call.reference), "warning")
     return redirect(list_url(), code=303)
 
 
