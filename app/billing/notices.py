@@ -11,8 +11,6 @@ Emailing queues the message in the caller's transaction and stamps
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
-
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -22,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.billing import rules
 from app.billing.errors import BillingError
-from app.billing.listing import outstanding_of
+from app.billing.listing import last_day, outstanding_of
 from app.billing.models import CallKind, PremiumCall
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer
@@ -51,10 +49,10 @@ def _context(session: Session, call: PremiumCall, tenant) -> dict:
         "call": call, "contract": contract, "client": client, "address": client_address(client),
         "insurer": session.get(Insurer, call.insurer_id), "line": line_definition(call.line).label,
         "firm": tenant.name, "orias": settings.get("orias"), "siren": settings.get("siren"),
-        "firm_address": settings.get("address"), "period_last_day": call.period_end - timedelta(days=1),
+        "firm_address": settings.get("address"), "period_last_day": last_day(call),
         "amount_due": outstanding_of(call), "kept": call.paid - call.refunded,
         "is_credit": call.kind == CallKind.CREDIT_NOTE.value or call.total < 0,
-        "formal_notice_from": rules.earliest_formal_notice(call.due_date), "today": utcnow().date(),
+        "formal_notice_from": rules.earliest_formal_notice(call.due_date),
     }
 
 

@@ -122,6 +122,15 @@ def test_filters_narrow_the_list_and_its_totals(admin_client, bound, tenant, boo
     assert f"Total of the {expected} calls" in response.text
 
 
+def test_the_due_date_sorts_latest_or_earliest_first(admin_client, bound, tenant, book, issued):
+    calls = sorted(calls_where(bound, tenant), key=lambda call: (call.due_date, call.id))
+    latest = admin_client.get("/premiums/").text
+    earliest = admin_client.get("/premiums/?sort=due&line=motor").text
+    assert latest.index(calls[-1].reference) < latest.index(calls[0].reference)
+    assert earliest.index(calls[0].reference) < earliest.index(calls[-1].reference)
+    assert '<input type="hidden" name="sort" value="due">' in earliest
+
+
 def test_htmx_filtering_answers_the_results_only(admin_client, book, issued):
     response = admin_client.get("/premiums/?line=home", headers=HTMX)
     assert response.status_code == 200

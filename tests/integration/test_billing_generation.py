@@ -17,8 +17,7 @@ from app.columns import utcnow
 from app.contracts.models import Contract
 from app.contracts.rules import add_months
 from tests.conftest import sign_in
-from tests.integration.test_billing_calls import (HTMX, NEXT, book, calls_where, issue_year,  # noqa: F401
-                                                  issued, reader)
+from tests.integration.test_billing_calls import HTMX, NEXT, book, calls_where, issue_year, reader  # noqa: F401
 
 MONTH = NEXT.strftime("%Y-%m")
 
