@@ -105,7 +105,9 @@ def test_the_daily_job_takes_each_step_on_its_day_once(app, tenant, bound, mailb
     letter = pdf_text(attachment.get_content())
     assert ids["reference"] in letter and "L113-3" in letter and "AUTO-4242" in letter
     assert "February 25, 2026" in letter and "March 6, 2026" in letter, "suspension and cancellation dates"
-    assert "255.00" in letter or "Still to pay" in letter
+    with bound(tenant) as session:
+        owed = session.get(PremiumCall, ids["call"]).outstanding
+    assert f"Still to pay €{owed:,.2f}" in letter and f"€{owed:,.2f} due under your Motor contract" in letter
     assert "February 25, 2026" in mailbox.text(notice)
     procedure = _procedure(bound, tenant, ids["call"])
     assert (procedure.formal_notice_sent_on, procedure.step) == (NOTICE, "notice_sent")
@@ -445,3 +447,15 @@ def test_an_insurer_without_a_channel_does_not_hold_the_procedure_back(app, tena
     assert _messages(bound, tenant) == []
     summaries = [e[2] for e in _contract(bound, tenant, ids["contract"])[1] if e[0] == "notice"]
     assert any("could not be told" in summary for summary in summaries)
+
+
+def test_the_dashboard_pages(app, tenant, bound, admin_client, monkeypatch):
+    from app.billing.views import overdue
+
+    first = _setup(bound, tenant, start=TODAY - timedelta(days=20), name="Anne First")
+    second = _setup(bound, tenant, start=TODAY - timedelta(days=4), name="Bruno Second")
+    monkeypatch.setattr(overdue, "PER_PAGE", 1)
+    page_one, page_two = admin_client.get("/premiums/overdue"), admin_client.get("/premiums/overdue?page=2")
+    assert first["reference"] in page_one.text and second["reference"] not in page_one.text
+    assert second["reference"] in page_two.text and "Page 2 of 2" in page_two.text
+    assert "2 overdue premium calls" in page_two.text
