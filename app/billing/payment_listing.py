@@ -128,18 +128,26 @@ class HistoryLine:
     action: str
     actor: str
     amount: Decimal | None
-    call_id: str | None
+    call_id: int | None
+    call_reference: str | None
 
 
 def history(session: Session, payment: Payment) -> list[HistoryLine]:
-    """The audit entries of ``payment`` and of the calls it paid or was released from, oldest first."""
+    """The audit entries of ``payment`` and of the calls it paid or was released from, newest first."""
     about_calls = and_(AuditEntry.object_type == "premium_call",
                        AuditEntry.after["payment_id"].astext == str(payment.id))
-    entries = session.scalars(select(AuditEntry).where(or_(
+    entries = list(session.scalars(select(AuditEntry).where(or_(
         and_(AuditEntry.object_type == "payment", AuditEntry.object_id == str(payment.id)), about_calls))
-        .order_by(AuditEntry.at, AuditEntry.id))
-    return [HistoryLine(entry.at, entry.action, entry.actor_label, _amount((entry.after or {}).get("amount")),
-                        entry.object_id if entry.object_type == "premium_call" else None) for entry in entries]
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+    call_ids = {int(entry.object_id) for entry in entries if entry.object_type == "premium_call"}
+    references = dict(session.execute(select(PremiumCall.id, PremiumCall.reference)
+                                      .where(PremiumCall.id.in_(call_ids))).all()) if call_ids else {}
+    lines = []
+    for entry in entries:
+        call_id = int(entry.object_id) if entry.object_type == "premium_call" else None
+        lines.append(HistoryLine(entry.at, entry.action, entry.actor_label, _amount((entry.after or {}).get("amount")),
+                                 call_id, references.get(call_id)))
+    return lines
 
 
 def _amount(value) -> Decimal | None:

@@ -114,6 +114,11 @@ def test_a_decrease_gives_credit_notes_that_pay_their_own_month_or_become_credit
         may = next(c for c in calls_of(session, contract_id, "instalment") if c.period_start == date(2026, 5, 1))
         assert may.paid == D("59.00") and may.outstanding == D("118.00")        # 177.00 called, 118.00 now
         assert settling[notes[2].reference].unallocated == 0
+        march_note = settling[notes[0].reference].id
+    page = admin_client.get(f"/premiums/payments/{march_note}")
+    assert page.status_code == 200 and "Credit note" in page.text and 'data-testid="payment-credit">€31.03<' in page.text
+    listed = admin_client.get("/premiums/payments?method=credit_note")
+    assert 'data-testid="payment-count">\n    10 payments' in listed.text
 
 
 def test_a_monthly_contract_paid_three_months_and_cancelled_mid_month_credits_the_unused_days_once(

@@ -186,7 +186,8 @@ def payment(payment_id: int):
                            payer=clients.get(db.session, payment.payer_client_id),
                            allocations=listing.allocations(db.session, payment),
                            history=listing.history(db.session, payment),
-                           credit=payments.client_credit(db.session, payment.payer_client_id))
+                           credit=payments.client_credit(db.session, payment.payer_client_id),
+                           owes=bool(payments.open_calls(db.session, payment.payer_client_id)))
 
 
 def _refund_page(payment: Payment, form: RefundForm, status: int = 200):
