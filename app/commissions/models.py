@@ -25,8 +25,8 @@ from app.extensions import db
 ZERO = Decimal("0.00")
 
 __all__ = ["Beneficiary", "BeneficiaryKind", "CommissionDispute", "CommissionLine", "CommissionLineStatus",
-           "CommissionShare", "ContractBeneficiary", "DisputeNote", "DisputeStatus", "InsurerStatement", "Payout", "PayoutStatus",
-           "ShareRule", "StatementLine", "StatementMapping"]
+           "CommissionShare", "ContractBeneficiary", "DisputeNote", "DisputeStatus", "InsurerStatement", "Payout",
+           "PayoutStatus", "ShareRule", "StatementLine", "StatementMapping"]
 
 
 class CommissionLineStatus(StrEnum):

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.commissions.disputes import NOTE_MAX
-from app.commissions.statement_formats import DATE_FORMATS, FIELDS, MAX_HEADER_ROW, REQUIRED_FIELDS, Mapping
+from app.commissions.statement_formats import FIELDS, MAX_HEADER_ROW, REQUIRED_FIELDS, Mapping
 from app.crm.forms import AmountField, VersionField
 
 FIELD_LABELS = {

@@ -22,7 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Sequence
 
-from sqlalchemy import delete, extract, func, insert, select, update
+from psycopg import sql
+from sqlalchemy import delete, extract, func, select, update
 from sqlalchemy.orm import Session
 
 from app import spreadsheets
@@ -31,10 +32,11 @@ from app.catalog.models import Insurer
 from app.commissions import rules
 from app.commissions.models import (CommissionDispute, CommissionLine, InsurerStatement, StatementLine,
                                     StatementMapping)
-from app.commissions.statement_formats import FormatProblem, Mapping, Parsed, StatementRow, file_kind, parse
+from app.commissions.statement_formats import Mapping, Parsed, StatementRow, file_kind, parse
 from app.contracts.models import Contract
 from app.contracts.rules import add_months
 from app.crm.models import Client
+from tenants import bound_schema
 
 STAGED = spreadsheets.StagedFiles("assurdesk.insurer-statement")
 
@@ -130,25 +132,26 @@ def _expected_rows(session: Session, insurer_id: int, month: date) -> list:
         .order_by(CommissionLine.due_date, CommissionLine.id)).all()
 
 
-def _line_values(outcome: rules.ReconciledLine, ours, theirs: StatementRow | None) -> dict:
-    """A StatementLine's columns: the statement's values, ours for a missing line."""
-    return {
-        "row_number": theirs.row_number if theirs else None,
-        "policy_number": (theirs.policy_number if theirs else ours.policy_number or "")[:60],
-        "due_date": theirs.due_date if theirs else ours.due_date,
-        "premium": theirs.premium if theirs else ours.base_net,
-        "client_name": ((theirs and theirs.client_name) or (ours and ours.display_name) or "")[:200] or None,
-        "rate": theirs.rate if theirs else ours.rate,
-        "received": outcome.statement.amount if outcome.statement else None,
-        "expected": outcome.expected.amount if outcome.expected else None,
-        "difference": outcome.difference,
-        "status": outcome.status.value,
-        "commission_line_id": ours.id if ours else None,
-    }
+#: StatementLine's columns as written by :func:`copy_lines`, after ``statement_id``
+LINE_COLUMNS = ("row_number", "policy_number", "due_date", "premium", "client_name", "rate", "received",
+                "expected", "difference", "status", "commission_line_id")
+COPY_TYPES = ("int8", "int4", "varchar", "date", "numeric", "varchar", "numeric", "numeric", "numeric", "numeric",
+              "varchar", "int8")
+
+
+def _line_values(outcome: rules.ReconciledLine, ours, theirs: StatementRow | None) -> tuple:
+    """A StatementLine's columns (LINE_COLUMNS): the statement's values, ours for a missing line."""
+    if theirs is None:
+        return (None, (ours.policy_number or "")[:60], ours.due_date, ours.base_net, ours.display_name[:200],
+                ours.rate, None, outcome.expected.amount, outcome.difference, outcome.status.value, ours.id)
+    return (theirs.row_number, theirs.policy_number[:60], theirs.due_date, theirs.premium,
+            (theirs.client_name or (ours.display_name if ours else "") or "")[:200] or None, theirs.rate,
+            outcome.statement.amount, outcome.expected.amount if ours else None, outcome.difference,
+            outcome.status.value, ours.id if ours else None)
 
 
 def _reconcile(expected_rows: list, rows: Sequence[StatementRow], insurer_id: int, by_month: bool
-               ) -> tuple[rules.Reconciliation, list[dict]]:
+               ) -> tuple[rules.Reconciliation, list[tuple]]:
     """Run :func:`rules.reconcile` and turn its outcomes into StatementLine values."""
     key = str(insurer_id)
     ours, theirs = {}, {}
@@ -168,6 +171,23 @@ def _reconcile(expected_rows: list, rows: Sequence[StatementRow], insurer_id: in
     values = [_line_values(outcome, ours.get(id(outcome.expected)), theirs.get(id(outcome.statement)))
               for outcome in result.lines]
     return result, values
+
+
+def copy_lines(session: Session, statement_id: int, values: list[tuple]) -> None:
+    """Write a reconciliation's lines with PostgreSQL's COPY, in the session's
+    transaction: a 50,000-line statement in one statement, where row-by-row
+    INSERTs cost seconds. COPY is raw SQL, so the table is qualified with the
+    schema the session is bound to (never the placeholder)."""
+    if not values:
+        return
+    command = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(bound_schema(session), StatementLine.__tablename__),
+        sql.SQL(", ").join(sql.Identifier(column) for column in ("statement_id",) + LINE_COLUMNS))
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor, cursor.copy(command) as copy:
+        copy.set_types(COPY_TYPES)
+        for item in values:
+            copy.write_row((statement_id, *item))
 
 
 def _money(totals: rules.Totals, count: int) -> dict:
@@ -269,9 +289,7 @@ def reconcile_statement(session: Session, actor, insurer_id: int, month: date, r
                                  imported_by_id=getattr(actor, "id", None))
     session.add(statement)
     session.flush()
-    if values:
-        session.execute(insert(StatementLine).execution_options(render_nulls=True),
-                        [item | {"statement_id": statement.id} for item in values])
+    copy_lines(session, statement.id, values)
     if disputed:
         _move_disputes(session, statement.id, disputed)
     audit.record(session, actor, "insurer_statement.replace" if before else "insurer_statement.import",

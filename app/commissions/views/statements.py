@@ -68,8 +68,8 @@ def statement(statement_id: int):
     status, page = line_status(), max(request.args.get("page", 1, type=int), 1)
     rows, total = statements.lines_page(db.session, found.id, status or None, page, LINES_PER_PAGE)
     context = {"statement": found, "rows": rows, "total": total, "page": page, "per_page": LINES_PER_PAGE,
-               "status": status, "part": statements.status_part(found, status), "list_url": lambda **changes: args_url("commissions.statement",
-                                                                        statement_id=found.id, **changes)}
+               "status": status, "part": statements.status_part(found, status),
+               "list_url": lambda **changes: args_url("commissions.statement", statement_id=found.id, **changes)}
     if htmx and not htmx.history_restore_request:
         return render_template("commissions/statements/_lines.html", **context)
     insurer = statements.insurer_of(db.session, found.insurer_id)
