@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.billing import rules
 from app.billing.bank import OPEN, referenced_numbers
-from app.billing.models import BankLine, BankLineStatus, BankStatement, PremiumCall
+from app.billing.models import BankLine, BankLineStatus, BankStatement, Payment, PremiumCall
 from app.billing.services import reference_for
 from app.crm.models import Client
 
@@ -78,7 +78,8 @@ def _line_rows(query) -> select:
     return (query.add_columns(PremiumCall.reference, Client.id, Client.display_name, BankStatement.filename)
             .join(BankStatement, BankStatement.id == BankLine.statement_id)
             .outerjoin(PremiumCall, PremiumCall.id == BankLine.call_id)
-            .outerjoin(Client, Client.id == PremiumCall.client_id))
+            .outerjoin(Payment, Payment.id == BankLine.payment_id)
+            .outerjoin(Client, Client.id == Payment.payer_client_id))
 
 
 def lines_page(session: Session, *, statement_id: int | None = None, status: str = "", page: int = 1,
@@ -131,6 +132,8 @@ class Suggestion:
     difference: Decimal = ZERO
     others: int = 0
     closed: list[CallInfo] = field(default_factory=list)
+    #: every call owing the amount is of one payer
+    one_payer: bool = False
 
     @property
     def owed(self) -> Decimal:
@@ -138,11 +141,9 @@ class Suggestion:
 
     @property
     def payer(self) -> CallInfo | None:
-        """When every call owing the amount is shown and of one payer: a
-        call naming that payer (the transfer may go to them, oldest first)."""
-        if self.reason == "several_same_amount" and not self.others and len({c.client_id for c in self.calls}) == 1:
-            return self.calls[0]
-        return None
+        """When every call owing the amount is of one payer: a call naming
+        that payer (the transfer may go to them, oldest first)."""
+        return self.calls[0] if self.reason == "several_same_amount" and self.one_payer else None
 
     @property
     def choices(self) -> list[list[CallInfo]]:
@@ -169,21 +170,28 @@ def _named_calls(session: Session, lines: list[BankLine]) -> dict[str, CallInfo]
     return {row.reference: CallInfo(*row) for row in rows}
 
 
-def _same_amount_calls(session: Session, lines: list[BankLine]) -> dict[Decimal, tuple[list[CallInfo], int]]:
-    """For each amount: the first open calls owing it (oldest due first) and how many owe it."""
+@dataclass(frozen=True)
+class SameAmount:
+    """The open calls owing one amount: the first ones (oldest due first),
+    how many there are, and of how many payers."""
+
+    calls: list[CallInfo]
+    count: int
+    payers: int
+
+
+def _same_amount_calls(session: Session, lines: list[BankLine]) -> dict[Decimal, SameAmount]:
     amounts = {line.amount for line in lines}
+    owing = (PremiumCall.status.in_(OPEN), PremiumCall.total > 0, OUTSTANDING.in_(amounts))
     rank = func.row_number().over(partition_by=OUTSTANDING, order_by=(PremiumCall.due_date, PremiumCall.id))
-    count = func.count().over(partition_by=OUTSTANDING)
-    inner = (select(*CALL_COLUMNS, rank.label("rank"), count.label("count"))
-             .join(Client, Client.id == PremiumCall.client_id)
-             .where(PremiumCall.status.in_(OPEN), PremiumCall.total > 0, OUTSTANDING.in_(amounts)).subquery())
-    found: dict[Decimal, tuple[list[CallInfo], int]] = {}
-    for row in session.execute(select(inner).where(inner.c.rank <= SAME_AMOUNT_SHOWN + 1)
-                               .order_by(inner.c.rank)):
-        calls, _count = found.get(row.outstanding, ([], 0))
-        calls.append(CallInfo(*row[:8]))
-        found[row.outstanding] = (calls, row.count)
-    return found
+    inner = (select(*CALL_COLUMNS, rank.label("rank")).join(Client, Client.id == PremiumCall.client_id)
+             .where(*owing).subquery())
+    shown: dict[Decimal, list[CallInfo]] = {}
+    for row in session.execute(select(inner).where(inner.c.rank <= SAME_AMOUNT_SHOWN).order_by(inner.c.rank)):
+        shown.setdefault(row.outstanding, []).append(CallInfo(*row[:8]))
+    totals = session.execute(select(OUTSTANDING, func.count(), func.count(PremiumCall.client_id.distinct()))
+                             .where(*owing).group_by(OUTSTANDING))
+    return {amount: SameAmount(shown.get(amount, []), count, payers) for amount, count, payers in totals}
 
 
 def _suggestion(line: BankLine, named: dict[str, CallInfo], same: dict[Decimal, tuple[list[CallInfo], int]]
@@ -192,7 +200,8 @@ def _suggestion(line: BankLine, named: dict[str, CallInfo], same: dict[Decimal, 
                  if reference_for(n) in named]
     open_named = [call for call in mentioned if call.status in OPEN and call.outstanding > 0]
     closed = [call for call in mentioned if call not in open_named]
-    same_calls, same_count = same.get(line.amount, ([], 0))
+    owing = same.get(line.amount, SameAmount([], 0, 0))
+    same_calls = owing.calls
     candidates = {call.reference: call for call in open_named + same_calls}
     result = rules.match_transfer(line.label, line.amount,
                                   [rules.OpenCall(c.reference, c.outstanding) for c in candidates.values()])
@@ -204,9 +213,10 @@ def _suggestion(line: BankLine, named: dict[str, CallInfo], same: dict[Decimal, 
         return Suggestion(result.kind.value, calls, result.difference, closed=closed)
     if result.kind is rules.MatchKind.PROBABLE:
         return Suggestion("same_amount", calls, closed=closed)
-    if same_count > 1:
+    if owing.count > 1:
         shown = same_calls[:SAME_AMOUNT_SHOWN]
-        return Suggestion("several_same_amount", shown, others=same_count - len(shown), closed=closed)
+        return Suggestion("several_same_amount", shown, others=owing.count - len(shown), closed=closed,
+                          one_payer=owing.payers == 1)
     return Suggestion("nothing", closed=closed)
 
 

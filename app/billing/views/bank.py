@@ -15,9 +15,11 @@ from app.billing.bank_formats import FormatProblem
 from app.billing.bank_forms import AssignCallsForm, AssignClientForm, IgnoreForm, ImportForm, LineForm
 from app.billing.errors import BillingError
 from app.billing.messages import BILLING_ERRORS, billing_error_message
-from app.billing.models import BankLine, BankLineStatus, BankStatement
+from app.billing.models import BankLine, BankLineStatus, BankStatement, Payment, PremiumCall
 from app.billing.views import bp
+from app.billing.views.calls import payment_url
 from app.crm import services as clients
+from app.crm.models import Client
 from app.extensions import db
 from app.web.downloads import EXPORT_FORMATS, spreadsheet
 from app.web.templating import money
@@ -182,11 +184,19 @@ def _forms(line: BankLine, failed: LineForm | None = None) -> dict:
     return forms
 
 
+def _recorded_payment(line: BankLine) -> dict:
+    """What the line paid: its payment, the payer, the (first) call, the payment's page."""
+    payment = db.session.get(Payment, line.payment_id) if line.payment_id else None
+    return {"payment": payment, "payment_link": payment and payment_url(payment),
+            "payer": payment and db.session.get(Client, payment.payer_client_id),
+            "call": db.session.get(PremiumCall, line.call_id) if line.call_id else None}
+
+
 def _line_page(line: BankLine, failed: LineForm | None = None, error: str | None = None, status: int = 200):
     statement = db.session.get(BankStatement, line.statement_id)
     return render_template("billing/bank/line.html", line=line, statement=statement, error=error,
                            forms=_forms(line, failed), suggestion=bank_review.suggestions(db.session, [line])[line.id],
-                           back=_back(line)), status
+                           back=_back(line), **_recorded_payment(line)), status
 
 
 @bp.get("/bank/lines/<int:line_id>")
