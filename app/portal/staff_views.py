@@ -52,7 +52,7 @@ def section(client_id: int):
 
 
 def _back(client_id: int):
-    return redirect(url_for("client_portal.section", client_id=client_id), code=303)
+    return redirect(url_for("crm.show", client_id=client_id) + "#client-portal", code=303)
 
 
 @bp.post("/clients/<int:client_id>/portal/invite")

@@ -256,6 +256,14 @@ def test_a_business_contact_sees_the_business_contracts(admin_client, client_for
     assert browser.get(f"/portal/contracts/{portfolio['contract']}").status_code == 404
 
 
+def test_the_client_page_loads_its_client_space_section(admin_client, portfolio):
+    page = admin_client.get(f"/clients/{portfolio['client']}")
+    assert f"/clients/{portfolio['client']}/portal" in page.text
+    section = admin_client.get(f"/clients/{portfolio['client']}/portal", headers={"HX-Request": "true"})
+    assert section.status_code == 200 and 'data-testid="client-portal"' in section.text
+    assert "<html" not in section.text
+
+
 def test_staff_portal_routes_check_roles_and_tenants(admin_client, readonly_client, other_firm_client, portfolio):
     assert readonly_client.get(f"/clients/{portfolio['client']}/portal").status_code == 200
     assert readonly_client.post(f"/clients/{portfolio['client']}/portal/invite").status_code == 403
