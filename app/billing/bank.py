@@ -70,7 +70,16 @@ class OpenCallIndex:
     those owing exactly one of their amounts. Loaded in one query; a call is
     dropped once paid in full, so a later line cannot pay it again."""
 
-    def __init__(self, session: Session, lines: list) -> None:
+    def __init__(self, calls: list[Candidate]) -> None:
+        self.by_reference: dict[str, Candidate] = {}
+        self.by_amount: dict[Decimal, dict[str, Candidate]] = {}
+        for call in calls:
+            self.by_reference[call.reference] = call
+            self.by_amount.setdefault(call.outstanding, {})[call.reference] = call
+
+    @classmethod
+    def load(cls, session: Session, lines: list) -> OpenCallIndex:
+        """The index of the open calls ``lines`` may pay, oldest due first."""
         references = {reference_for(n) for line in lines for n in referenced_numbers(line.label)}
         amounts = {line.amount for line in lines}
         outstanding = PremiumCall.total - (PremiumCall.paid - PremiumCall.refunded)
@@ -78,13 +87,8 @@ class OpenCallIndex:
             select(PremiumCall.id, PremiumCall.reference, PremiumCall.client_id, outstanding)
             .where(PremiumCall.status.in_(OPEN), PremiumCall.total > 0,
                    PremiumCall.reference.in_(references) | outstanding.in_(amounts))
-            .order_by(PremiumCall.due_date, PremiumCall.id)).all()
-        self.by_reference: dict[str, Candidate] = {}
-        self.by_amount: dict[Decimal, dict[str, Candidate]] = {}
-        for row in rows:
-            call = Candidate(*row)
-            self.by_reference[call.reference] = call
-            self.by_amount.setdefault(call.outstanding, {})[call.reference] = call
+            .order_by(PremiumCall.due_date, PremiumCall.id))
+        return cls([Candidate(*row) for row in rows])
 
     def for_line(self, label: str, amount: Decimal) -> list[Candidate]:
         """The calls the label names, and two of those owing ``amount``: two
@@ -147,17 +151,19 @@ def import_statement(session: Session, actor, *, filename: str, content: bytes, 
         raise FormatProblem("too_many_lines", count=len(parsed.lines), most=MAX_LINES)
     known = _known_ids(session, parsed.lines)
     new_lines = [line for line in parsed.lines if line.external_id not in known]
-    result = ImportResult(None, known=len(parsed.lines) - len(new_lines), skipped=parsed.skipped)
+    result = ImportResult(None, known=len(parsed.lines), skipped=parsed.skipped)
     if not new_lines:
         return result
     statement = BankStatement(filename=(filename or "statement")[:255], format=parsed.format,
-                              account_iban=(parsed.account or None) and parsed.account[:34],
+                              account_iban=parsed.account[:34] if parsed.account else None,
                               imported_by_id=getattr(actor, "id", None))
     session.add(statement)
     session.flush()
     inserted = _insert_lines(session, statement, new_lines)
-    result.statement, result.new = statement, len(inserted)
-    result.known = len(parsed.lines) - len(inserted)
+    if not inserted:  # a concurrent import of the same file recorded them meanwhile
+        session.delete(statement)
+        return result
+    result.statement, result.new, result.known = statement, len(inserted), len(parsed.lines) - len(inserted)
     statement.line_count = len(inserted)
     result.matched = match_lines(session, actor, statement, today)
     statement.matched_count = result.matched
@@ -173,7 +179,7 @@ def match_lines(session: Session, actor, statement: BankStatement, today: date) 
     lines = list(session.scalars(select(BankLine).where(BankLine.statement_id == statement.id,
                                                         BankLine.status == BankLineStatus.UNMATCHED.value)
                                  .order_by(BankLine.booked_on, BankLine.id)))
-    index = OpenCallIndex(session, lines)
+    index = OpenCallIndex.load(session, lines)
     matched = 0
     for line in lines:
         result, calls = index.match(line.label, line.amount)
