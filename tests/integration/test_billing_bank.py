@@ -160,6 +160,22 @@ def test_the_unmatched_screen_says_why_and_offers_the_calls(admin_client, bound,
     assert line.status_code == 200 and "COMMISSIONS FEVRIER 2026" in line.text
 
 
+def test_a_line_that_matches_since_its_import_is_offered_in_one_click(admin_client, bound, tenant, book,
+                                                                       imported):
+    with bound(tenant) as session:  # an endorsement brought the call down to what came
+        called = session.get(PremiumCall, book["b"]["call"])
+        called.net = called.total = D("100.00")
+        session.commit()
+    page = admin_client.get("/premiums/bank/unmatched")
+    assert 'data-reason="exact"' in page.text
+    assert f"{book['b']['reference']} now owes exactly this amount." in page.text
+    line = line_with(bound, tenant, "100.00")
+    assert f'name="calls" value="{book["b"]["reference"]}"' in page.text
+    assert admin_client.post(f"/premiums/bank/lines/{line.id}/assign", data={
+        "calls": book["b"]["reference"], "version": line.version}).status_code == 303
+    assert call(bound, tenant, book["b"]["call"]).status == "paid"
+
+
 def test_one_call_owing_the_amount_without_reference_is_suggested_not_recorded(admin_client, bound, tenant,
                                                                                book):
     content = "Date;Libellé;Montant\n12/03/2026;VIR SEPA RECU /DE M DUPONT /MOTIF ASSURANCE;120,00\n"
@@ -250,6 +266,15 @@ def test_after_a_partial_payment_a_transfer_of_the_rest_matches(admin_client, bo
     assert upload(admin_client, rest.encode()).status_code == 303
     assert [line.status for line in lines(bound, tenant)] == ["matched", "matched"]
     assert call(bound, tenant, book["b"]["call"]).status == "paid"
+
+
+def test_a_file_of_debits_only_records_nothing_and_says_so(admin_client, bound, tenant):
+    content = "Date;Libellé;Débit;Crédit\n03/03/2026;PRLV URSSAF;1 250,00;\n20/03/2026;CB CARREFOUR;45,12;\n"
+    response = upload(admin_client, content.encode())
+    assert response.status_code == 303
+    page = admin_client.get(response.headers["Location"])
+    assert "No money received in this file: its 2 lines (debits, pending entries…) are left out." in page.text
+    assert count(bound, tenant, BankStatement) == 0
 
 
 # --- what a person does ------------------------------------------------------------------
@@ -388,6 +413,7 @@ def test_lists_paginate_and_filter(admin_client, bound, tenant, book, imported, 
     assert unmatched.text.count('data-testid="bank-line"') == 2 and "status=unmatched&amp;page=1" in unmatched.text
     assert admin_client.get("/premiums/bank/unmatched?page=2").text.count('data-testid="unmatched-line"') == 2
     assert admin_client.get("/premiums/bank?page=9").status_code == 200
+    assert admin_client.get("/premiums/bank/unmatched?page=99999999999999999999999").status_code == 200
 
 
 # --- bad files -----------------------------------------------------------------------------

@@ -40,8 +40,11 @@ def problem_message(code: str, **params) -> str:
         return text
 
 
+MAX_PAGE = 100_000
+
+
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def page_url(page: int) -> str:
@@ -93,6 +96,12 @@ def bank_import():
 
 
 def _flash_import(result: bank.ImportResult) -> None:
+    if result.statement is None and not result.known:
+        left_out = sum(result.skipped.values())
+        flash(ngettext("No money received in this file: its %(num)d line (a debit or a pending entry) is left out.",
+                       "No money received in this file: its %(num)d lines (debits, pending entries…) are left out.",
+                       left_out), "info")
+        return
     if result.statement is None:
         flash(ngettext("The %(num)d line of this file was already imported: nothing was recorded twice.",
                        "The %(num)d lines of this file were already imported: nothing was recorded twice.",
@@ -154,7 +163,8 @@ def reason_text(suggestion: bank_review.Suggestion) -> str:
     """Why the line was not matched, in a sentence (the export's column)."""
     calls = ", ".join(call.reference for call in suggestion.calls)
     return {
-        "exact": _("%(calls)s now owe exactly this amount.", calls=calls),
+        "exact": ngettext("%(calls)s now owes exactly this amount.", "%(calls)s now owe exactly this amount.",
+                          len(suggestion.calls), calls=calls),
         "partial": _("Reference %(calls)s found, but the transfer is %(amount)s short.", calls=calls,
                      amount=money(-suggestion.difference)),
         "over": _("Reference %(calls)s found, but the transfer is %(amount)s more than owed.", calls=calls,
