@@ -53,6 +53,15 @@ BILLING_ERRORS = {
     "period_too_long": _l("A report covers at most 60 months: choose a shorter period."),
     "date_invalid": _l("Enter the date as YYYY-MM-DD, such as 2026-12-31."),
     "reminder_days_invalid": _l("Give a number of days between 1 and 60."),
+    "settings_iban_invalid": _l("This is not a valid IBAN: check its country code, its length and each character "
+                                "(such as FR76 3000 6000 0112 3456 7890 189)."),
+    "settings_iban_checksum": _l("The IBAN's check digits do not match the rest: a character was probably "
+                                 "mistyped."),
+    "settings_iban_required": _l("Enter the IBAN of the account: the holder and the BIC go with it."),
+    "settings_bic_invalid": _l("This is not a valid BIC: 8 or 11 letters and digits with the bank's country, "
+                               "such as BNPAFRPP."),
+    "settings_holder_required": _l("Enter the account holder's name, as the bank knows it."),
+    "settings_holder_too_long": _l("The account holder's name has at most 70 characters."),
     "stripe_mode_invalid": _l("Choose how the firm takes payments with Stripe."),
     "stripe_account_required": _l("Enter the connected account id (acct_…)."),
     "stripe_account_invalid": _l("A connected account id starts with acct_ (letters and digits after it)."),

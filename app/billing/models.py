@@ -162,6 +162,10 @@ class BillingSettings(Timestamps, db.Model):
     stripe_publishable_key: Mapped[str | None] = mapped_column(String(255))
     stripe_webhook_secret: Mapped[str | None] = mapped_column(String(255))
     sepa_debit_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the account premiums are paid to by transfer, printed on the premium notice
+    bank_account_holder: Mapped[str | None] = mapped_column(String(70))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.billing import bank_details_rules
+from app.billing.messages import billing_error_message
 from app.billing.stripe_rules import StripeMode
 
 STRIPE_MODES = [
@@ -36,4 +38,22 @@ class BillingSettingsForm(FlaskForm):
     stripe_webhook_secret = PasswordField(_l("Webhook signing secret"), validators=[Optional(), Length(max=255)],
                                           render_kw={"autocomplete": "new-password", "spellcheck": "false"})
     sepa_debit_enabled = BooleanField(_l("Offer SEPA Direct Debit (the Stripe account must allow it)"))
+    bank_account_holder = StringField(_l("Account holder"), render_kw={"autocomplete": "off"})
+    iban = StringField(_l("IBAN"), render_kw={"autocomplete": "off", "spellcheck": "false", "placeholder": "FR76 …"})
+    bic = StringField(_l("BIC"), render_kw={"autocomplete": "off", "spellcheck": "false", "placeholder": "BNPAFRPP"})
     version = IntegerField(validators=[Optional()])
+
+    def bank_problem(self, name: str) -> None:
+        """Refuse field ``name`` when the bank details name a problem with it."""
+        _details, problems = bank_details_rules.check(self.bank_account_holder.data, self.iban.data, self.bic.data)
+        if name in problems:
+            raise ValidationError(billing_error_message(problems[name]))
+
+    def validate_bank_account_holder(self, field) -> None:
+        self.bank_problem("bank_account_holder")
+
+    def validate_iban(self, field) -> None:
+        self.bank_problem("iban")
+
+    def validate_bic(self, field) -> None:
+        self.bank_problem("bic")

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.audit.services import SYSTEM_ACTOR
-from app.billing import listing, notices, payments
+from app.billing import listing, notices, payments, stripe_gateway
 from app.billing import services as billing
 from app.billing.errors import BillingError
 from app.billing.listing import CallFilters
 from app.billing.messages import billing_error_message
-from app.billing.models import NonPaymentProcedure, Payment, PaymentAllocation, PremiumCall
+from app.billing.models import BillingSettings, NonPaymentProcedure, Payment, PaymentAllocation, PremiumCall
 from app.billing.views import bp
 from app.catalog.lines import LINES
 from app.catalog.models import Insurer
@@ -142,6 +142,15 @@ def _history(call: PremiumCall) -> list[Step]:
     return steps
 
 
+def stripe_ready() -> bool:
+    """Whether the firm's Stripe account is set up for taking a card payment."""
+    try:
+        stripe_gateway.account_for(db.session.get(BillingSettings, 1), stripe_gateway.current_platform())
+    except BillingError:
+        return False
+    return True
+
+
 def _call_page(call: PremiumCall, status: int = 200):
     allocations = db.session.execute(
         select(PaymentAllocation, Payment).join(Payment, Payment.id == PaymentAllocation.payment_id)
@@ -152,7 +161,8 @@ def _call_page(call: PremiumCall, status: int = 200):
         allocations=allocations, history=_history(call), payment_url=payment_url,
         commission=db.session.scalar(select(CommissionLine).where(CommissionLine.call_id == call.id)),
         procedure=db.session.scalar(select(NonPaymentProcedure).where(NonPaymentProcedure.call_id == call.id)),
-        outstanding=listing.outstanding_of(call), closed=call.status in notices.CLOSED), status
+        outstanding=listing.outstanding_of(call), closed=call.status in notices.CLOSED,
+        is_open=call.status in listing.OPEN, stripe_ready=stripe_ready()), status
 
 
 @bp.get("/calls/<int:call_id>")

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from app.auth.access import requires
 from app.auth.rules import Permission
-from app.billing import firm_settings, stripe_gateway, stripe_rules
+from app.billing import bank_details, firm_settings, stripe_gateway, stripe_rules
+from app.billing.bank_details_rules import BankDetails
 from app.billing.errors import BillingError
 from app.billing.messages import billing_error_message
 from app.billing.settings_forms import BillingSettingsForm
@@ -30,7 +31,9 @@ def _form_for(settings) -> BillingSettingsForm:
         "reminder_days": settings.reminder_days, "email_notices": settings.email_notices,
         "stripe_mode": firm_settings.stripe_mode(settings).value, "stripe_account_id": settings.stripe_account_id,
         "stripe_publishable_key": settings.stripe_publishable_key,
-        "sepa_debit_enabled": settings.sepa_debit_enabled, "version": settings.version})
+        "sepa_debit_enabled": settings.sepa_debit_enabled, "version": settings.version,
+        "bank_account_holder": settings.bank_account_holder, "bic": settings.bic,
+        "iban": BankDetails(iban=settings.iban).iban_formatted or None})
     return form
 
 
@@ -68,6 +71,8 @@ def save_settings():
             mode=form.stripe_mode.data, account_id=form.stripe_account_id.data,
             secret_key=form.stripe_secret_key.data, publishable_key=form.stripe_publishable_key.data,
             webhook_secret=form.stripe_webhook_secret.data, sepa_debit_enabled=form.sepa_debit_enabled.data)
+        bank_details.update(db.session, current_user, holder=form.bank_account_holder.data, iban=form.iban.data,
+                            bic=form.bic.data)
     except firm_settings.SettingsInvalid as exc:
         db.session.rollback()
         for name, code in exc.problems.items():
