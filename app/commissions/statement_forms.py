@@ -32,13 +32,17 @@ LINE_STATUS_LABELS = {
     "missing_from_statement": _l("Missing from the statement"),
     "unknown_to_us": _l("Unknown to us"),
 }
+#: the same, short, for the columns of the list of statements
+LINE_STATUS_SHORT = {"matched": _l("Matched"), "amount_differs": _l("Differs"),
+                     "missing_from_statement": _l("Missing"), "unknown_to_us": _l("Unknown")}
 DISPUTE_STATUS_LABELS = {"open": _l("Open"), "resolved": _l("Resolved"), "abandoned": _l("Abandoned")}
 DATE_FORMAT_LABELS = {
     "%d/%m/%Y": "31/01/2026", "%Y-%m-%d": "2026-01-31", "%d-%m-%Y": "31-01-2026", "%d.%m.%Y": "31.01.2026",
     "%d/%m/%y": "31/01/26", "%Y%m%d": "20260131", "%m/%Y": _l("01/2026 (month)"), "%Y-%m": _l("2026-01 (month)"),
 }
 DECIMAL_CHOICES = (("comma", _l("Decimal comma: 1 234,56")), ("point", _l("Decimal point: 1,234.56")))
-MATCH_CHOICES = (("month", _l("Same policy, due in the same month")), ("day", _l("Same policy, same due date")))
+MATCH_CHOICES = (("month", _l("the same policy, due in the same month")),
+                 ("day", _l("the same policy and the same due date")))
 
 PROBLEMS = {
     # the file as a whole
@@ -136,7 +140,7 @@ class MappingForm(FlaskForm):
     client_name = SelectField(FIELD_LABELS["client_name"], validate_choice=False)
     decimal = SelectField(_l("Amounts"), choices=_choices(DECIMAL_CHOICES), default="comma")
     date_format = SelectField(_l("Dates"), choices=_choices(DATE_FORMAT_LABELS.items()), default="%d/%m/%Y")
-    match_by = SelectField(_l("A statement line matches our commission line of the"),
+    match_by = SelectField(_l("A statement line matches our commission line with"),
                            choices=_choices(MATCH_CHOICES), default="month")
     header_row = IntegerField(_l("Row of the column names"), default=1,
                               validators=[InputRequired(), NumberRange(min=1, max=MAX_HEADER_ROW)])

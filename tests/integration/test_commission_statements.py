@@ -289,12 +289,22 @@ def test_the_service_refuses_a_month_already_reconciled_unless_told_to_replace(b
         assert refused.value.code == "insurer_unknown"
 
 
-def test_a_stale_or_foreign_replace_token_is_refused(admin_client, book, make_tenant, client_for):
-    response = admin_client.post("/commissions/statements/import/replace",
-                                 data={"token": "forged", "insurer_id": str(book["alpha"]), "month": "2026-01"})
-    assert response.status_code == 303
-    assert "This upload has expired" in admin_client.get(response.headers["Location"]).text
+def test_a_forged_or_foreign_replace_token_is_refused(admin_client, bound, tenant, book, make_tenant, client_for):
+    assert upload(admin_client, book["alpha"], ISSUE_STATEMENT).status_code == 303
+    asked = upload(admin_client, book["alpha"], ISSUE_STATEMENT)
+    token = asked.text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    other = make_tenant("b")
+    stranger = client_for(other)
+    assert sign_in(stranger, "admin@example.fr").status_code == 303
+    for client, sent in ((stranger, token), (admin_client, "forged")):
+        response = client.post("/commissions/statements/import/replace",
+                               data={"token": sent, "insurer_id": str(book["alpha"]), "month": "2026-01"})
+        assert response.status_code == 303
+        assert "This upload has expired: choose the file again." in client.get(response.headers["Location"]).text
     assert admin_client.post("/commissions/statements/import/replace", data={}).status_code == 400
+    with bound(tenant) as session:
+        assert session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "insurer_statement")
+                               ).all() == ["insurer_statement.import"]
 
 
 # --- a large statement: one read, bulk writes ------------------------------------------------------------------

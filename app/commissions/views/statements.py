@@ -15,8 +15,9 @@ from flask_login import current_user
 from app.audit import services as audit
 from app.commissions import statements
 from app.commissions.statement_formats import MAX_BYTES, FormatProblem, Parsed
-from app.commissions.statement_forms import (DISPUTE_STATUS_LABELS, FIELD_LABELS, LINE_STATUS_LABELS, ReplaceForm,
-                                             StatementImportForm, add_error, problem_message)
+from app.commissions.statement_forms import (DISPUTE_STATUS_LABELS, FIELD_LABELS, LINE_STATUS_LABELS,
+                                             LINE_STATUS_SHORT, ReplaceForm, StatementImportForm, add_error,
+                                             problem_message)
 from app.commissions.statements import StatementError, StatementFilters
 from app.commissions.views import bp
 from app.contracts.rules import add_months
@@ -54,6 +55,7 @@ def statement_list():
     return render_template("commissions/statements/index.html", rows=rows, total=total, totals=totals, page=page,
                            per_page=PER_PAGE, filters=filters, insurers=statements.insurers(db.session),
                            years=statements.statement_years(db.session), totals_of=statements.totals_of,
+                           short_labels=LINE_STATUS_SHORT,
                            list_url=lambda **changes: args_url("commissions.statement_list", **changes))
 
 
