@@ -44,6 +44,9 @@ DECIMAL_CHOICES = (("comma", _l("Decimal comma: 1 234,56")), ("point", _l("Decim
 MATCH_CHOICES = (("month", _l("the same policy, due in the same month")),
                  ("day", _l("the same policy and the same due date")))
 
+#: the HTTP status answering a file refused as a whole (too large, not a spreadsheet); 422 otherwise
+FILE_STATUS = {"file_too_large": 413, "not_a_spreadsheet": 415, "xls_legacy": 415}
+
 PROBLEMS = {
     # the file as a whole
     "file_empty": _l("The file is empty."),

@@ -13,12 +13,11 @@ from flask_login import current_user
 
 from app.commissions import statement_formats, statements
 from app.commissions.statement_formats import MAX_BYTES, FormatProblem, Mapping
-from app.commissions.statement_forms import FIELD_LABELS, MappingForm, SampleForm, add_error, problem_message
+from app.commissions.statement_forms import (FIELD_LABELS, FILE_STATUS, MappingForm, SampleForm, add_error,
+                                             problem_message)
 from app.commissions.statements import StatementError
 from app.commissions.views import bp
 from app.extensions import db
-
-FILE_STATUS = {"file_too_large": 413, "not_a_spreadsheet": 415, "xls_legacy": 415}
 
 
 def insurer_or_404(insurer_id: int):

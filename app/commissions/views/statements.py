@@ -15,7 +15,7 @@ from flask_login import current_user
 from app.audit import services as audit
 from app.commissions import statements
 from app.commissions.statement_formats import MAX_BYTES, FormatProblem, Parsed
-from app.commissions.statement_forms import (DISPUTE_STATUS_LABELS, FIELD_LABELS, LINE_STATUS_LABELS,
+from app.commissions.statement_forms import (DISPUTE_STATUS_LABELS, FIELD_LABELS, FILE_STATUS, LINE_STATUS_LABELS,
                                              LINE_STATUS_SHORT, ReplaceForm, StatementImportForm, add_error,
                                              problem_message)
 from app.commissions.statements import StatementError, StatementFilters
@@ -27,8 +27,6 @@ from app.web.downloads import EXPORT_FORMATS, spreadsheet
 PER_PAGE = 50
 LINES_PER_PAGE = 100
 ERRORS_SHOWN = 500
-#: HTTP status of a file refused as a whole
-FILE_STATUS = {"file_too_large": 413, "not_a_spreadsheet": 415, "xls_legacy": 415}
 
 
 @bp.context_processor
