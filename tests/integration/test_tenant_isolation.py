@@ -25,7 +25,7 @@ def _tenant_routes(app):
             continue
         view = app.view_functions[rule.endpoint]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield rule, method, getattr(view, "is_public", False)
+            yield rule, method, getattr(view, "is_public", False) or getattr(view, "portal_public", False)
 
 
 @pytest.fixture
@@ -166,3 +166,36 @@ def test_a_custom_domain_serves_its_tenant(app, tenant):
     page = host_client(app, domain).get("/login")
     assert page.status_code == 200
     assert tenant.name in page.text
+
+
+def test_every_portal_route_with_another_firms_portal_session_gets_nothing(app, two_firms, client_for, bound):
+    """A client's portal cookie carried to another firm's host opens nothing there."""
+    from app.crm import services as clients
+    from app.portal import services as portal
+
+    alpha, bravo = two_firms
+    with bound(alpha) as session:
+        client = clients.create(session, None, {"kind": "individual", "last_name": "Alpha", "email": "c@alpha.fr"})
+        session.flush()
+        account = portal.invite(session, None, client)
+        secret = app.config["SECRET_KEY"]
+        portal.accept_invitation(session, secret, portal.invitation_token(session, secret, account),
+                                 "un-mot-de-passe-solide")
+        session.commit()
+    client_a = client_for(alpha)
+    assert client_a.post("/portal/login", data={"email": "c@alpha.fr",
+                                                "password": "un-mot-de-passe-solide"}).status_code == 303
+    cookie = client_a.get_cookie("session", domain=f"{alpha.slug}.localhost")
+    client_b = client_for(bravo)
+    client_b.set_cookie("session", cookie.value, domain=f"{bravo.slug}.localhost")
+    checked = 0
+    for rule, method, is_public in _tenant_routes(app):
+        if is_public or not rule.endpoint.startswith("portal."):
+            continue
+        response = client_b.open(_concrete_url(rule), method=method)
+        assert response.status_code in (302, 404), (rule.rule, method, response.status_code)
+        if response.status_code == 302:
+            assert "/portal/login" in response.headers["Location"], (rule.rule, method)
+        assert "c@alpha.fr" not in response.text
+        checked += 1
+    assert checked >= 10
