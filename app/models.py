@@ -18,6 +18,7 @@ from app.insurer_api.models import InboundRequest, InsurerApiKey
 from app.outbox.models import DeliveryAttempt, OutboxMessage
 from app.placements.models import Placement, PlacementNote
 from app.portal.models import ClientRequest, PortalAccount, PortalSession
+from app.portal.payment_models import PortalPayment, SavedPaymentMethod
 from app.quotes.models import AdviceDocument, NeedsAnalysis, Offer
 
 __all__ = [
@@ -29,6 +30,6 @@ __all__ = [
     "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
     "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",
     "InsurerContact", "Interaction", "Letter", "LetterTemplate", "LineSetting", "NeedsAnalysis", "Offer",
-    "OutboxMessage", "Payment", "ClientRequest", "PortalAccount", "PortalSession", "PaymentAllocation", "Placement", "PlacementNote", "PremiumCall", "Product",
+    "OutboxMessage", "Payment", "ClientRequest", "PortalAccount", "PortalSession", "PortalPayment", "SavedPaymentMethod", "PaymentAllocation", "Placement", "PlacementNote", "PremiumCall", "Product",
     "RenewalNotice", "Task", "User",
 ]

@@ -34,6 +34,7 @@ from app.billing.models import BillingSettings, Payment, PaymentStatus, PremiumC
 from app.billing.payments import open_calls, record_payment, refund_payment
 from app.billing.rules import PARIS
 from app.billing.stripe_rules import Outcome, StripeMode
+from app.portal import receipts
 
 
 class WebhookRefused(Exception):
@@ -176,6 +177,7 @@ def _succeeded(session: Session, intent: StripeIntent, obj: dict, day: date) -> 
                              call_ids=still_open)
     intent.payment_id = payment.id
     _apply_pending_refunds(session, intent, payment, day)
+    receipts.payment_recorded(session, payment)
     return Outcome.RECORDED
 
 

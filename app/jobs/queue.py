@@ -24,7 +24,8 @@ from tenants.jobs import TenantUnavailable, tenant_context
 
 logger = logging.getLogger(__name__)
 
-JOB_MODULES = ["app.mail.jobs", "app.outbox.jobs", "app.renewals.jobs", "app.billing.jobs", "app.billing.dunning_jobs"]
+JOB_MODULES = ["app.mail.jobs", "app.outbox.jobs", "app.renewals.jobs", "app.billing.jobs", "app.billing.dunning_jobs",
+               "app.portal.jobs"]
 
 queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=JOB_MODULES)
 
