@@ -12,7 +12,7 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 
 from app.extensions import db, htmx
-from app.portal import payment_labels, payment_rules, payments, premiums, receipts
+from app.portal import payment_labels, payment_progress, payment_rules, payments, premiums, receipts
 from app.portal.views import bp
 
 #: HTTP status of each refusal; 422 for the others
@@ -80,13 +80,13 @@ def pay_premiums():
 @bp.get("/premiums/payments/<int:payment_id>")
 def premium_payment(payment_id: int):
     """Where a payment is; htmx asks again every 2 seconds until it is settled."""
-    started = payments.payment_of(db.session, g.portal_account, payment_id) or abort(404)
-    progress = payments.progress(db.session, started)
+    started = payment_progress.payment_of(db.session, g.portal_account, payment_id) or abort(404)
+    progress = payment_progress.progress(db.session, started)
     db.session.commit()
     confirmation = None
     if progress.state == payment_rules.PaymentState.ACTION_REQUIRED:
         try:
-            confirmation = payments.browser_confirmation(db.session, progress)
+            confirmation = payment_progress.browser_confirmation(db.session, progress)
         except payments.PaymentError as exc:
             flash(payment_labels.error_message(exc.code), "danger")
     context = {"started": started, "progress": progress, "confirmation": confirmation,

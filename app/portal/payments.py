@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.billing import firm_settings, stripe_gateway, stripe_rules
 from app.billing.errors import BillingError
-from app.billing.models import BillingSettings, Payment, PaymentStatus, PremiumCall, StripeIntent
+from app.billing.models import BillingSettings, PremiumCall, StripeIntent
 from app.billing.payments import OPEN
 from app.columns import utcnow
 from app.crm.models import Client
@@ -38,7 +38,7 @@ from app.portal.services import actor_of
 from tenants import bound_schema
 
 #: billing's refusals, as the client is told them
-_GATEWAY_CODES = {
+GATEWAY_CODES = {
     "stripe_not_configured": "not_available", "stripe_keys_refused": "not_available",
     "stripe_method_not_enabled": "method_not_enabled", "stripe_payment_under_way": "under_way",
     "call_not_open": "call_not_open", "stripe_mixed_payers": "call_not_open",
@@ -68,7 +68,7 @@ class BrowserSetup:
 
 # --- the firm's Stripe account ----------------------------------------------------------
 
-def _firm_account(session: Session, platform=None) -> tuple[BillingSettings, stripe_gateway.Account]:
+def firm_account(session: Session, platform=None) -> tuple[BillingSettings, stripe_gateway.Account]:
     settings = session.get(BillingSettings, 1)
     try:
         return settings, stripe_gateway.account_for(settings, platform or stripe_gateway.current_platform())
@@ -133,7 +133,7 @@ def start_setup(session: Session, account: PortalAccount, kind: str, platform=No
     """A SetupIntent for ``kind`` on the account's Stripe Customer."""
     if kind not in allowed_kinds(session):
         raise PaymentError("method_not_enabled")
-    settings, firm = _firm_account(session, platform)
+    settings, firm = firm_account(session, platform)
     row = _customer_row(session, account, firm)
     try:
         setup = firm.client.v1.setup_intents.create(params={
@@ -158,7 +158,7 @@ def finish_setup(session: Session, account: PortalAccount, setup_intent_id: str,
     Stripe says it succeeded for this account's customer."""
     if not setup_intent_id.startswith("seti_") or len(setup_intent_id) > 255:
         raise PaymentError("setup_unknown")
-    _settings, firm = _firm_account(session, platform)
+    _settings, firm = firm_account(session, platform)
     row = saved_method(session, account, lock=True)
     if row is None:
         raise PaymentError("setup_unknown")
@@ -241,7 +241,7 @@ def remove_method(session: Session, account: PortalAccount, version: int | None,
     row.autopay = False
     session.flush()
     try:
-        _detach(_firm_account(session, platform)[1], method_id)
+        _detach(firm_account(session, platform)[1], method_id)
     except PaymentError:
         pass  # Stripe no longer set up: nothing to detach from
     audit.record(session, actor_of(account), "portal_payment_method.remove", "portal_payment_method", row.id,
@@ -319,7 +319,7 @@ def pay(session: Session, account: PortalAccount, call_ids: list[int], *, today:
                             PortalPaymentOutcome.DECLINED, exc.detail)
         raise PaymentError("declined", exc.detail, declined) from None
     except BillingError as exc:
-        code = _GATEWAY_CODES.get(exc.code, "refused")
+        code = GATEWAY_CODES.get(exc.code, "refused")
         raise PaymentError(code, getattr(exc, "detail", None),
                            under_way_for(session, account, ids) if code == "under_way" else None) from None
     return _started(session, account, ids, calls, intent, autopay_call, PortalPaymentOutcome.STARTED, None)
@@ -339,60 +339,3 @@ def _started(session: Session, account: PortalAccount, ids: list[int], calls: li
                      "calls": ids, "amount": amount, "intent": intent.intent_id if intent is not None else None,
                      "outcome": outcome.value, "failure": failure})
     return row
-
-
-# --- following a payment ---------------------------------------------------------------
-
-def payment_of(session: Session, account: PortalAccount, payment_id: int) -> PortalPayment | None:
-    """One of this account's portal payments, or None."""
-    return session.scalar(select(PortalPayment).where(PortalPayment.id == payment_id,
-                                                      PortalPayment.account_id == account.id))
-
-
-@dataclass(frozen=True)
-class Progress:
-    state: payment_rules.PaymentState
-    intent: StripeIntent | None
-    failure: str | None
-
-
-def progress(session: Session, payment: PortalPayment, platform=None) -> Progress:
-    """Where the payment is. While 3-D Secure is pending, Stripe is asked
-    (the payer may have just authenticated); the money itself is only ever
-    recorded by the webhook."""
-    intent = session.get(StripeIntent, payment.stripe_intent_id) if payment.stripe_intent_id else None
-    if intent is None:
-        return Progress(payment_rules.PaymentState.FAILED, None, payment.failure_message)
-    if intent.status == "requires_action" and intent.payment_id is None and not intent.failure_message:
-        intent = _follow_stripe(session, intent, platform)
-    recorded = session.get(Payment, intent.payment_id) if intent.payment_id else None
-    state = payment_rules.payment_state(intent.status, recorded is not None, intent.failure_message,
-                                        refunded=recorded is not None
-                                        and recorded.status == PaymentStatus.REFUNDED.value)
-    return Progress(state, intent, intent.failure_message or payment.failure_message)
-
-
-def _follow_stripe(session: Session, intent: StripeIntent, platform=None) -> StripeIntent:
-    """Bring a 3-D Secure intent's status up to what Stripe says now (its row locked, as the webhook locks it)."""
-    locked = session.scalar(select(StripeIntent).where(StripeIntent.id == intent.id).with_for_update()
-                            .execution_options(populate_existing=True))
-    if locked.status != "requires_action" or locked.payment_id is not None:
-        return locked
-    try:
-        _settings, firm = _firm_account(session, platform)
-        found = firm.client.v1.payment_intents.retrieve(locked.intent_id, options=firm.options()).to_dict()
-    except (PaymentError, stripe.StripeError):
-        return locked  # asked again at the next refresh
-    locked.status = found.get("status") or locked.status
-    if locked.status == "requires_payment_method":
-        locked.failure_message = stripe_rules.failure_message(found) or "authentication_failed"
-    session.flush()
-    return locked
-
-
-def browser_confirmation(session: Session, progress_: Progress, platform=None) -> stripe_gateway.BrowserPayment:
-    """What ``confirmCardPayment`` needs for a payment waiting for 3-D Secure."""
-    try:
-        return stripe_gateway.browser_payment(session, progress_.intent, platform)
-    except BillingError as exc:
-        raise PaymentError(_GATEWAY_CODES.get(exc.code, "refused")) from None

@@ -27,8 +27,7 @@ from tests.integration.test_billing import START
 from tests.integration.test_billing_stripe import (DECLINED_CARD, SEPA_IBAN, calls_for, configure, outcomes,
                                                    post)
 from tests.integration.test_contracts import make_contract, portfolio  # noqa: F401
-from tests.integration.test_portal_access import (PASSWORD, invite_and_activate, new_client,  # noqa: F401
-                                                  policyholder)
+from tests.integration.test_portal_access import PASSWORD, new_client, policyholder  # noqa: F401
 from tests.stripe_server import event, serve_app, wait_for, webhook_url
 
 VISA = "4242424242424242"
@@ -296,13 +295,13 @@ def test_another_clients_calls_receipts_and_payments_are_not_found(bound, tenant
     post(client_for(tenant), _succeeded_event(stripe_api, intent_of(bound, tenant, own)), secret)
     paid_again = pay(policyholder, own)
     assert paid_again.status_code == 422 and "already paid or cancelled" in paid_again.text
-    other_browser = invite_and_activate_other(bound, tenant, portfolio, client_for)
+    other_browser = other_account(bound, tenant, client_for)
     assert other_browser.get(path).status_code == 404
     assert other_browser.get("/portal/premiums").status_code == 200
     assert pay(other_browser, second_call).status_code == 404
 
 
-def invite_and_activate_other(bound, tenant, portfolio, client_for):
+def other_account(bound, tenant, client_for):
     """Paul Autre's own portal account, signed in (made by the service: no mailbox needed)."""
     from werkzeug.security import generate_password_hash
 
