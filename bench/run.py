@@ -1,7 +1,11 @@
 """`make bench`: provisioning, `flask tenants migrate` and page latency against
 the number of tenants; comparing 40 products; client search at 50,000 clients;
-certificates of insurance (PDF); outbox delivery throughput.
-Writes bench/RESULTS.md.
+certificates of insurance (PDF); outbox delivery throughput; the policyholder
+portal under concurrent users with gunicorn. Writes bench/RESULTS.md.
+
+`python -m bench.run portal` runs only the named sections (so far: portal),
+each on a fresh database of its own, and replaces their sections in
+RESULTS.md (or appends them), leaving the others as they are.
 
 Environment: BENCH_TENANTS (default 500), BENCH_REQUESTS (default 200),
 BENCH_DATABASE_URL (a PostgreSQL server to use instead of an embedded one; a
@@ -16,19 +20,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
+import socket
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench import contracts, latency, migration, provisioning, workspace
+from bench import contracts, latency, migration, portal, provisioning, workspace
 from bench.common import bench_database, log, make_app, server_version
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SMALL = 10
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    names = sys.argv[1:] if argv is None else argv
+    if names:
+        return only(names)
     tenants = int(os.environ.get("BENCH_TENANTS", "500"))
     requests = int(os.environ.get("BENCH_REQUESTS", "200"))
     small = min(SMALL, tenants)
@@ -105,6 +115,11 @@ def main() -> int:
         log(f"[7] outbox delivery of {contracts.MESSAGES} messages")
         delivered = contracts.outbox(app)
         phases["outbox"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[8] the portal under {portal.USERS} concurrent users with gunicorn")
+        portal_result = portal.measure(app, database.url, tmp_path, free_port())
+        phases["portal"] = time.perf_counter() - t
         engine.dispose()
 
     duration = time.perf_counter() - started
@@ -116,12 +131,74 @@ def main() -> int:
         "load": (load_start, os.getloadavg()),
     }
     text = render(context, prov, lat_small, lat_big, head, cli, sub, rev)
-    text += "\n".join(workspace.render(compared, searched) + contracts.render(certified, delivered)) + "\n"
+    text += "\n".join(workspace.render(compared, searched) + contracts.render(certified, delivered)
+                      + portal.render(portal_result, 8, context)) + "\n"
     RESULTS.write_text(text)
     print()
     print(text)
     log(f"Written {RESULTS} ({duration:.0f} s in all)")
     return 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _portal_section(app, database, tmp_path: Path, context: dict) -> tuple[str, Callable[[int], list[str]]]:
+    result = portal.measure(app, database.url, tmp_path, free_port())
+    return "Policyholder portal", lambda number: portal.render(result, number, context)
+
+
+#: sections that run on their own: name -> (log line, function returning (heading key, render(number)))
+SECTIONS = {"portal": (f"the portal under {portal.USERS} concurrent users with gunicorn", _portal_section)}
+
+
+def only(names: list[str]) -> int:
+    """Run the named sections alone and put their text into RESULTS.md in place of their old one."""
+    unknown = [name for name in names if name not in SECTIONS]
+    if unknown:
+        log(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}")
+        return 2
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="assurdesk-bench-") as tmp, bench_database() as database:
+        tmp_path = Path(tmp)
+        instance = tmp_path / "instance"
+        instance.mkdir()
+        app = make_app(database.url, instance)
+        from app.extensions import db
+
+        with app.app_context():
+            engine = db.engine
+            context = {"when": dt.datetime.now(dt.timezone.utc), "cores": os.cpu_count(),
+                       "pg": server_version(engine), "embedded": database.embedded,
+                       "python": platform.python_version(), "alone": True}
+        text = RESULTS.read_text() if RESULTS.exists() else ""
+        for name in names:
+            label, section = SECTIONS[name]
+            log(f"[{name}] {label}")
+            key, render_section = section(app, database, tmp_path, context)
+            text = replace_section(text, key, render_section)
+        engine.dispose()
+    RESULTS.write_text(text)
+    log(f"Written {RESULTS} ({time.perf_counter() - started:.0f} s in all)")
+    return 0
+
+
+def replace_section(text: str, key: str, render_section) -> str:
+    """``text`` with the section titled "## <n>. <key>..." rendered anew under
+    the same number, or appended under the next number."""
+    lines = text.splitlines()
+    heading = re.compile(rf"^## (\d+)\. {re.escape(key)}")
+    start = next((i for i, line in enumerate(lines) if heading.match(line)), None)
+    if start is None:
+        numbers = [int(m.group(1)) for m in (re.match(r"^## (\d+)\.", line) for line in lines) if m]
+        new = render_section(max(numbers, default=0) + 1)
+        return "\n".join(lines + ([""] if lines and lines[-1] else []) + new).rstrip("\n") + "\n"
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    new = render_section(int(heading.match(lines[start]).group(1)))
+    return "\n".join(lines[:start] + new + lines[end:]).rstrip("\n") + "\n"
 
 
 def _ms(seconds: float) -> str:
