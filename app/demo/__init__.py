@@ -8,6 +8,7 @@ from flask import Flask
 from app.auth import services as accounts
 from app.auth.rules import Role
 from app.catalog.models import Insurer
+from app.demo.billing import add_billing
 from app.extensions import db
 from app.platform.services import create_firm
 from tenants.jobs import tenant_context
@@ -43,6 +44,7 @@ def ensure_demo(app: Flask) -> list[str]:
             db.session.commit()
     with tenant_context(db.session, db.engine, DEMO_SLUG):
         _add_business_data()
+        add_billing(db.session, accounts.find_by_email(db.session, ADMIN[1]))
     return [f"admin:   {ADMIN[1]} / {DEMO_PASSWORD}",
             f"handler: {TEAM[1][1]} / {DEMO_PASSWORD} (all demo accounts share this password)"]
 
