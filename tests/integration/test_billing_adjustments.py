@@ -116,7 +116,8 @@ def test_a_decrease_gives_credit_notes_that_pay_their_own_month_or_become_credit
         assert settling[notes[2].reference].unallocated == 0
         march_note = settling[notes[0].reference].id
     page = admin_client.get(f"/premiums/payments/{march_note}")
-    assert page.status_code == 200 and "Credit note" in page.text and 'data-testid="payment-credit">€31.03<' in page.text
+    assert page.status_code == 200 and "Credit note" in page.text
+    assert 'data-testid="payment-credit">€31.03<' in page.text
     listed = admin_client.get("/premiums/payments?method=credit_note")
     assert 'data-testid="payment-count">\n    10 payments' in listed.text
 
