@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.audit.services import SYSTEM_ACTOR
-from app.billing import listing, notices, payments, stripe_gateway
+from app.billing import dunning_listing, listing, notices, payments, stripe_gateway
 from app.billing import services as billing
 from app.billing.errors import BillingError
 from app.billing.listing import CallFilters
@@ -209,7 +209,8 @@ def _contract_section(contract: Contract, template: str, status: int = 200):
     today = date.today()
     return render_template(template, contract=contract, calls=listing.contract_calls(db.session, contract.id),
                            year_start=current_year_start(contract, today),
-                           can_issue=contract.status not in billing.ENDED), status
+                           can_issue=contract.status not in billing.ENDED,
+                           procedures=dunning_listing.for_contract(db.session, contract.id, today)), status
 
 
 @bp.get("/contracts/<int:contract_id>/calls")
