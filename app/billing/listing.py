@@ -46,9 +46,6 @@ STATUS_BADGES = {
 KIND_LABELS = {CallKind.INSTALMENT.value: _l("Instalment"), CallKind.ADJUSTMENT.value: _l("Adjustment"),
                CallKind.CREDIT_NOTE.value: _l("Credit note")}
 
-METHOD_LABELS = {"transfer": _l("Bank transfer"), "cheque": _l("Cheque"), "direct_debit": _l("Direct debit"),
-                 "card": _l("Card")}
-
 EXPORT_COLUMNS = (
     "reference", "kind", "status", "client_reference", "client_name", "contract_reference", "policy_number",
     "insurer", "line", "period_start", "period_last_day", "due_date", "net", "fees", "tax_rate", "tax", "total",

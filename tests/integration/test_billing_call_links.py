@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.billing import firm_settings
+from app.billing import firm_settings, payments
+from app.billing import services as billing
 from app.billing.models import PremiumCall, StripeIntent
 from app.billing.services import record_payment
+from app.contracts.models import Contract
+from app.crm import services as clients
 from tests.conftest import add_user, sign_in
+from tests.integration.test_billing import new_contract
 from tests.integration.test_billing_stripe import calls_for, configure, stripe_api  # noqa: F401  (fixture)
-from tests.integration.test_contracts import portfolio  # noqa: F401  (fixture)
+from tests.integration.test_contracts import make_insurer, portfolio  # noqa: F401  (fixture)
 
 BUTTON = 'data-testid="stripe-intent"'
 
@@ -138,3 +143,28 @@ def test_another_firms_call_is_not_found(bound, tenant, make_tenant, portfolio, 
     assert other.get(f"/premiums/calls/{call_id}").status_code == 404
     assert other.post(f"/premiums/calls/{call_id}/stripe-intent").status_code == 404
     assert other.get(f"/premiums/payments/new?call_id={call_id}").status_code == 404
+
+
+def test_the_client_premiums_summary_offers_to_record_a_payment_and_to_use_credit(admin_client, bound, tenant):
+    """A payer with credit and an open call: the summary's button uses the credit on it."""
+    with bound(tenant) as session:
+        client = clients.create(session, None, {"kind": "individual", "last_name": "Crédit", "first_name": "Ana"})
+        session.commit()
+        client_id = client.id
+    portfolio = {"client": client_id, "insurer": make_insurer(bound, tenant)}
+    contract_id = new_contract(bound, tenant, portfolio, "quarterly")
+    with bound(tenant) as session:
+        contract = session.get(Contract, contract_id)
+        calls = billing.generate_for_contract(session, None, contract, contract.effective_date)
+        payments.record_payment(session, None, client_id=client_id, amount=calls[0].total + Decimal("50.00"),
+                                method="transfer", received_on=contract.effective_date, call_ids=[calls[0].id])
+        session.commit()
+        second_id = calls[1].id
+    section = admin_client.get(f"/premiums/clients/{client_id}/premiums", headers={"HX-Request": "true"})
+    assert f"/premiums/payments/new?client_id={client_id}" in section.text
+    assert 'data-testid="use-credit"' in section.text
+    used = admin_client.post(f"/premiums/clients/{client_id}/use-credit", data={"next": f"/clients/{client_id}"})
+    assert used.status_code == 303 and used.headers["Location"].endswith(f"/clients/{client_id}")
+    with bound(tenant) as session:
+        second = session.get(PremiumCall, second_id)
+        assert second.paid == Decimal("50.00")

@@ -22,6 +22,7 @@ from app.billing import services as billing
 from app.billing.errors import BillingError
 from app.billing.listing import CallFilters
 from app.billing.messages import billing_error_message
+from app.billing.payment_forms import METHOD_LABELS
 from app.billing.models import BillingSettings, NonPaymentProcedure, Payment, PaymentAllocation, PremiumCall
 from app.billing.views import bp
 from app.catalog.lines import LINES
@@ -40,7 +41,7 @@ def call_labels() -> dict:
     """Call statuses and kinds, for any page that shows a call."""
     return {"call_status_labels": listing.STATUS_LABELS, "call_status_badges": listing.STATUS_BADGES,
             "call_kind_labels": listing.KIND_LABELS, "call_outstanding": listing.outstanding_of,
-            "call_last_day": listing.last_day, "payment_method_labels": listing.METHOD_LABELS}
+            "call_last_day": listing.last_day, "payment_method_labels": METHOD_LABELS}
 
 
 def list_filters() -> CallFilters:
