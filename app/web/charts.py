@@ -219,7 +219,7 @@ def _layout(categories: Sequence[str], series: Sequence[Series], ticks: list[str
     if horizontal:
         left = 14 + 6.2 * min(max((len(c) for c in categories), default=4), 26)
         bottom = legend + 30 * len(categories)
-        return bottom + 24, (left, legend, WIDTH - 16, bottom)
+        return bottom + 24, (left, legend, WIDTH - 34, bottom)
     left = 12 + 6.4 * max(len(t) for t in ticks)
     bottom_margin = 70 if len(categories) > 14 else 28
     height = 280.0

@@ -175,8 +175,9 @@ def test_dashboard_page_shows_charts_with_their_tables(admin_client, known):
     assert "<script>" not in html and " style=" not in html
     commissions = admin_client.get("/premiums/reports", query_string=QUARTER | {"tab": "commissions"},
                                    headers={"HX-Request": "true", "HX-Target": "report-panel"})
-    assert commissions.status_code == 200 and commissions.text.lstrip().startswith('<section id="report-panel"')
+    assert commissions.status_code == 200 and commissions.text.lstrip().startswith('<div id="report-panel"')
     assert "Commissions by line" in commissions.text and "€52.50" in commissions.text
+    assert re.search(r'class="nav-link active"[^>]*data-tab="commissions"', commissions.text)
     collection = admin_client.get("/premiums/reports", query_string=QUARTER | {"tab": "collection"})
     assert 'data-testid="overdue-buckets"' in collection.text and "Over 90 days" in collection.text
     assert "€328.00" in collection.text

@@ -111,12 +111,12 @@ def reports_index():
     if error:
         return _error_page(error, today)
     context = {"period": period, "tab": tab, "today": today, "bucket_label": bucket_label,
-               "month_label": lambda month: format_date(month, "MMMM yyyy"), **_panel(tab, period, today)}
+               "month_label": lambda month: format_date(month, "MMMM yyyy"), "form_from": f"{period.start:%Y-%m}",
+               "form_to": f"{period.last_month:%Y-%m}", **_panel(tab, period, today)}
     if htmx and htmx.target == "report-panel":
         return render_template("billing/reports/_panel.html", **context)
     return render_template("billing/reports/index.html", summary=reports.dashboard(db.session, period, today),
-                           journals=journals.JOURNALS, form_from=f"{period.start:%Y-%m}",
-                           form_to=f"{period.last_month:%Y-%m}", **context)
+                           journals=journals.JOURNALS, **context)
 
 
 def _balance_day(today: date) -> date | None:
