@@ -1,9 +1,11 @@
 """The demo firm's premiums: the calls of each contract's current insurance
-year, the money received on those already due (bank transfers, cheques,
-cards, direct debits, a partial payment, an overpayment kept as credit), a
-few calls left unpaid at the ages of the L113-3 steps (the non-payment
-procedure itself is the daily job's), and an introducer credited on some
-contracts with a share of their commission.
+year, issued on the first day of that year (so the commissions earned on
+issue spread over the months), the money received on those already due
+(bank transfers, cheques, cards, direct debits, a partial payment, an
+overpayment kept as credit, a card payment refunded), a few calls left
+unpaid at the ages of the L113-3 steps (the non-payment procedure itself is
+the daily job's), and an introducer credited on some contracts with a share
+of their commission.
 
 Deterministic (seeded) and made once: a firm that already has premium calls
 is left as it is.
@@ -35,6 +37,8 @@ INTRODUCER = {"kind": "introducer", "name": "Lemoine Patrimoine Conseil", "email
               "iban": "FR76 3000 6000 0112 3456 7890 189", "siren": "443061841", "default_rate": Decimal("20.00")}
 #: the introducer brought one contract in this many
 INTRODUCED_EVERY = 5
+#: days after it was received that the refunded card payment was given back
+REFUNDED_AFTER = 12
 
 
 def add_billing(session: Session, actor, today: date | None = None) -> int:
@@ -47,10 +51,12 @@ def add_billing(session: Session, actor, today: date | None = None) -> int:
     _introduce(session, actor, contracts)
     issued = 0
     for contract in contracts:
-        issued += len(billing.generate_for_contract(session, actor, contract, add_months(contract.renewal_date, -12),
-                                                    today=today))
+        year_start = add_months(contract.renewal_date, -12)
+        issued += len(billing.generate_for_contract(session, actor, contract, year_start,
+                                                    today=min(year_start, today)))
     session.flush()
     _collect(session, actor, today, random.Random(SEED))
+    billing.refresh_overdue(session, today)
     session.commit()
     return issued
 
@@ -82,12 +88,14 @@ def _method(rng: random.Random) -> str:
 
 def _collect(session: Session, actor, today: date, rng: random.Random) -> None:
     """Pay the calls already due (each a few days around its due date), except
-    those left unpaid; the first one paid half, the second overpaid."""
+    those left unpaid; the first one paid half, the second overpaid, the
+    first card payment old enough refunded."""
     due = session.scalars(select(PremiumCall).where(PremiumCall.due_date <= today, PremiumCall.total > 0,
                                                     PremiumCall.status != CallStatus.CANCELLED.value)
                           .order_by(PremiumCall.due_date, PremiumCall.id)).all()
     unpaid = _left_unpaid(due, today)
     paid = [call for call in due if call.id not in unpaid]
+    refunded = None
     for number, call in enumerate(paid):
         method = _method(rng)
         amount = call.total
@@ -96,7 +104,10 @@ def _collect(session: Session, actor, today: date, rng: random.Random) -> None:
         elif number == 1:
             method, amount = "transfer", call.total + OVERPAID_BY
         received = min(call.due_date + timedelta(days=rng.randint(-4, 9)), today)
-        billing.record_payment(
+        payment = billing.record_payment(
             session, actor, client_id=call.client_id, amount=amount, method=method, received_on=received,
             reference=f"{dict(transfer='VIR', direct_debit='PRLV', cheque='CHQ', card='CB')[method]} {call.reference}",
-            external_id=f"DEMO-{call.reference}", call_ids=[call.id], today=today)
+            external_id=f"DEMO-{call.reference}", call_ids=[call.id], today=received)
+        refunded_on = received + timedelta(days=REFUNDED_AFTER)
+        if method == "card" and not refunded and refunded_on <= today:
+            refunded = billing.refund_payment(session, actor, payment, refunded_on=refunded_on, today=refunded_on)

@@ -1,5 +1,6 @@
 """The demo firm's premiums: the current year's calls of its contracts, money
-received in several ways (a partial payment, an overpayment kept as credit),
+received in several ways (a partial payment, an overpayment kept as credit, a
+refund reversing its commission), commissions earned over the months,
 calls left unpaid at the ages of the L113-3 steps, an introducer with a
 share; made once (a second run adds nothing), and the reports page shows it."""
 
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.billing.models import Payment, PaymentAllocation, PremiumCall
-from app.commissions.models import Beneficiary, CommissionShare, ContractBeneficiary
+from app.commissions.models import Beneficiary, CommissionLine, CommissionShare, ContractBeneficiary
 from app.contracts.models import Contract
 
 
@@ -58,6 +59,14 @@ def test_demo_premiums_are_realistic_and_made_once(app):
                 assert len(set(payers)) == len(payers)
                 assert not session.scalar(select(func.count()).select_from(PremiumCall).where(
                     PremiumCall.due_date > today + timedelta(days=1), PremiumCall.paid > 0))
+
+                refunded = session.scalars(select(Payment).where(Payment.status == "refunded")).all()
+                assert [payment.method for payment in refunded] == ["card"]
+                assert session.scalar(select(func.count()).select_from(CommissionLine)
+                                      .where(CommissionLine.reversed_amount > 0)) == 1
+                earned_months = session.scalar(select(func.count(func.distinct(
+                    func.date_trunc("month", CommissionLine.earned_on)))))
+                assert earned_months >= 6
 
                 introducer = session.scalar(select(Beneficiary))
                 assert introducer.kind == "introducer" and first[4] >= 2
