@@ -1,9 +1,11 @@
 """`make bench`: provisioning, `flask tenants migrate` and page latency against
 the number of tenants; comparing 40 products; client search at 50,000 clients;
 certificates of insurance (PDF); outbox delivery throughput; the policyholder
-portal under concurrent users with gunicorn. Writes bench/RESULTS.md.
+portal under concurrent users with gunicorn; a month's premium calls of
+100,000 contracts and a 50,000-line commission statement. Writes
+bench/RESULTS.md.
 
-`python -m bench.run portal` runs only the named sections (so far: portal),
+`python -m bench.run portal` runs only the named sections (so far: portal, premiums),
 each on a fresh database of its own, and replaces their sections in
 RESULTS.md (or appends them), leaving the others as they are.
 
@@ -28,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import contracts, latency, migration, portal, provisioning, workspace
+from bench import contracts, latency, migration, portal, premiums, provisioning, workspace
 from bench.common import bench_database, log, make_app, server_version
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -120,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[8] the portal under {portal.USERS} concurrent users with gunicorn")
         portal_result = portal.measure(app, database.url, tmp_path, free_port())
         phases["portal"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[9] premium calls of {premiums.CONTRACTS} contracts, a {premiums.STATEMENT_LINES}-line statement")
+        premiums_result = premiums.measure(app)
+        phases["premiums"] = time.perf_counter() - t
         engine.dispose()
 
     duration = time.perf_counter() - started
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     text = render(context, prov, lat_small, lat_big, head, cli, sub, rev)
     text += "\n".join(workspace.render(compared, searched) + contracts.render(certified, delivered)
-                      + portal.render(portal_result, 8, context)) + "\n"
+                      + portal.render(portal_result, 8, context) + premiums.render(premiums_result, 9, context)) + "\n"
     RESULTS.write_text(text)
     print()
     print(text)
@@ -151,8 +158,15 @@ def _portal_section(app, database, tmp_path: Path, context: dict) -> tuple[str, 
     return "Policyholder portal", lambda number: portal.render(result, number, context)
 
 
+def _premiums_section(app, database, tmp_path: Path, context: dict) -> tuple[str, Callable[[int], list[str]]]:
+    result = premiums.measure(app)
+    return premiums.TITLE, lambda number: premiums.render(result, number, context)
+
+
 #: sections that run on their own: name -> (log line, function returning (heading key, render(number)))
-SECTIONS = {"portal": (f"the portal under {portal.USERS} concurrent users with gunicorn", _portal_section)}
+SECTIONS = {"portal": (f"the portal under {portal.USERS} concurrent users with gunicorn", _portal_section),
+            "premiums": (f"premium calls of {premiums.CONTRACTS} contracts, a {premiums.STATEMENT_LINES}-line"
+                         " statement", _premiums_section)}
 
 
 def only(names: list[str]) -> int:
