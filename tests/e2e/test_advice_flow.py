@@ -66,7 +66,7 @@ def test_needs_comparison_recommendation_and_advice_pdf(live_server, open_page, 
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/offers/\d+$"))
     assert page.get_by_test_id("completeness").is_visible()
-    page.screenshot(path=screenshots / "needs-analysis.png", full_page=True)
+    page.screenshot(path=screenshots / "needs-analysis.png", full_page=True, caret="initial")
 
     # 3. Compare: two products quoted, one not eligible.
     page.get_by_test_id("needs-actions").locator("form button[type=submit]").click()
@@ -74,7 +74,7 @@ def test_needs_comparison_recommendation_and_advice_pdf(live_server, open_page, 
     table = page.get_by_test_id("comparison-table")
     assert table.get_by_test_id("offer-column").count() == 2
     assert "RC Pro Solo" in page.get_by_test_id("not-eligible").inner_text()
-    page.screenshot(path=screenshots / "comparison.png", full_page=True)
+    page.screenshot(path=screenshots / "comparison.png", full_page=True, caret="initial")
 
     # 4. Recommend the cheapest, with the reasons.
     recommend = page.get_by_test_id("recommend")
@@ -94,7 +94,7 @@ def test_needs_comparison_recommendation_and_advice_pdf(live_server, open_page, 
     assert "RC Pro Essentiel" in text and "RC Pro Premium" in text
     assert REASON in text
     (screenshots / "advice.pdf").write_bytes(pdf)
-    page.screenshot(path=screenshots / "needs-after-advice.png", full_page=True)
+    page.screenshot(path=screenshots / "needs-after-advice.png", full_page=True, caret="initial")
     # A link answered as an attachment becomes a download: Chromium reports
     # the abandoned navigation as "aborted", which is no error of the app.
     problems.http_errors[:] = [e for e in problems.http_errors if not ("/advice/" in e and "ERR_ABORTED" in e)]

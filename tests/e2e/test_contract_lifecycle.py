@@ -90,7 +90,7 @@ def test_offer_to_active_contract_endorsement_and_verified_attestation(
     assert "RCP-2026-000777" in page.get_by_test_id("contract-policy").inner_text()
     status = page.get_by_test_id("contract-status").inner_text().lower()
     assert "active" in status, status
-    page.screenshot(path=screenshots / "contract.png", full_page=True)
+    page.screenshot(path=screenshots / "contract.png", full_page=True, caret="initial")
 
     # 5. An endorsement: a higher premium from a date within the period.
     page.goto(contract_url + "/endorsements/new")
@@ -130,6 +130,6 @@ def test_offer_to_active_contract_endorsement_and_verified_attestation(
     assert "valid" in visitor.get_by_test_id("status").inner_text().lower()
     assert "Atelier" in verification or "Dupont" in verification
     assert "540" not in verification and "@" not in verification  # no premium, no contact details
-    visitor.screenshot(path=screenshots / "verification.png", full_page=True)
+    visitor.screenshot(path=screenshots / "verification.png", full_page=True, caret="initial")
     assert_clean(problems, "the handler's pages")
     assert_clean(visitor_problems, "the public verification page")

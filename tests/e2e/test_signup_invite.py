@@ -58,7 +58,7 @@ def test_firm_signs_up_invites_a_colleague_who_joins(
     assert "Anne Martin" in page.get_by_test_id("current-user").inner_text()
     assert "Cabinet Martin Assurances" in page.locator(".navbar-brand").inner_text()
     assert page.locator("h1").inner_text().endswith("Anne Martin")
-    page.screenshot(path=screenshots / "dashboard-admin.png", full_page=True)
+    page.screenshot(path=screenshots / "dashboard-admin.png", full_page=True, caret="initial")
     assert_clean(problems, "sign-up and dashboard")
 
     # 3. Settings > Team: invite a colleague.
@@ -75,7 +75,7 @@ def test_firm_signs_up_invites_a_colleague_who_joins(
     row = page.get_by_test_id("team-table").locator("tr", has_text=colleague_email)
     assert row.count() == 1
     assert "Bruno Petit" in row.inner_text()
-    page.screenshot(path=screenshots / "team.png", full_page=True)
+    page.screenshot(path=screenshots / "team.png", full_page=True, caret="initial")
     assert_clean(problems, "the team page")
 
     # 4. The worker delivers the invitation to the SMTP server.
@@ -103,7 +103,7 @@ def test_firm_signs_up_invites_a_colleague_who_joins(
     colleague.wait_for_url(live_server.tenant_url(slug, "/"))
     assert "Bruno Petit" in colleague.get_by_test_id("current-user").inner_text()
     assert colleague.locator("h1").inner_text().endswith("Bruno Petit")
-    colleague.screenshot(path=screenshots / "dashboard-colleague.png", full_page=True)
+    colleague.screenshot(path=screenshots / "dashboard-colleague.png", full_page=True, caret="initial")
     assert_clean(colleague_problems, "the colleague's pages")
 
     # The invitation link is single-use.
