@@ -9,6 +9,7 @@ from app.auth import services as accounts
 from app.auth.rules import Role
 from app.catalog.models import Insurer
 from app.demo.billing import add_billing
+from app.demo.portal import add_portal
 from app.extensions import db
 from app.platform.services import create_firm
 from tenants.jobs import tenant_context
@@ -45,8 +46,12 @@ def ensure_demo(app: Flask) -> list[str]:
     with tenant_context(db.session, db.engine, DEMO_SLUG):
         _add_business_data()
         add_billing(db.session, accounts.find_by_email(db.session, ADMIN[1]))
-    return [f"admin:   {ADMIN[1]} / {DEMO_PASSWORD}",
-            f"handler: {TEAM[1][1]} / {DEMO_PASSWORD} (all demo accounts share this password)"]
+        client_email = add_portal(db.session, accounts.find_by_email(db.session, ADMIN[1]), DEMO_PASSWORD)
+    logins = [f"admin:   {ADMIN[1]} / {DEMO_PASSWORD}",
+              f"handler: {TEAM[1][1]} / {DEMO_PASSWORD} (all demo accounts share this password)"]
+    if client_email:
+        logins.append(f"client space (/portal/): {client_email} / {DEMO_PASSWORD}")
+    return logins
 
 
 def _add_business_data() -> None:
