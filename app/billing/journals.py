@@ -17,13 +17,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import Date, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from app.billing.models import Payment, PaymentAllocation, PaymentMethod, PaymentStatus, PremiumCall
+from app.billing.listing import KIND_LABELS as CALL_KIND
+from app.billing.listing import STATUS_LABELS as CALL_STATUS
+from app.billing.models import Payment, PaymentAllocation, PaymentStatus, PremiumCall
+from app.billing.payment_forms import METHOD_LABELS as METHOD
+from app.billing.payment_forms import STATUS_LABELS as PAYMENT_STATUS
 from app.billing.reports import Period
-from app.billing.rules import PARIS, CallStatus
+from app.billing.rules import PARIS
 from app.catalog.lines import LINES, Line
 from app.catalog.models import Insurer
 from app.commissions.models import CommissionLine
@@ -32,20 +35,6 @@ from app.crm.models import Client
 
 ZERO = Decimal("0.00")
 CHUNK = 1000
-
-CALL_STATUS = {
-    CallStatus.DUE.value: lazy_pgettext("premium call status", "Due"),
-    CallStatus.PARTLY_PAID.value: _l("Partly paid"),
-    CallStatus.PAID.value: lazy_pgettext("premium call status", "Paid"),
-    CallStatus.OVERDUE.value: _l("Overdue"),
-    CallStatus.CANCELLED.value: lazy_pgettext("premium call status", "Cancelled"),
-    CallStatus.REFUNDED.value: lazy_pgettext("premium call status", "Refunded"),
-}
-CALL_KIND = {"instalment": _l("Instalment"), "adjustment": _l("Adjustment"), "credit_note": _l("Credit note")}
-METHOD = {PaymentMethod.TRANSFER.value: _l("Bank transfer"), PaymentMethod.CHEQUE.value: _l("Cheque"),
-          PaymentMethod.DIRECT_DEBIT.value: _l("Direct debit"), PaymentMethod.CARD.value: _l("Card")}
-PAYMENT_STATUS = {PaymentStatus.RECORDED.value: _l("Recorded"),
-                  PaymentStatus.REFUNDED.value: lazy_pgettext("payment status", "Refunded")}
 
 
 @dataclass(frozen=True)
