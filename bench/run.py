@@ -188,13 +188,16 @@ def only(names: list[str]) -> int:
             context = {"when": dt.datetime.now(dt.timezone.utc), "cores": os.cpu_count(),
                        "pg": server_version(engine), "embedded": database.embedded,
                        "python": platform.python_version(), "alone": True}
-        text = RESULTS.read_text() if RESULTS.exists() else ""
+        rendered = []
         for name in names:
             label, section = SECTIONS[name]
             log(f"[{name}] {label}")
-            key, render_section = section(app, database, tmp_path, context)
-            text = replace_section(text, key, render_section)
+            rendered.append(section(app, database, tmp_path, context))
         engine.dispose()
+    # Read only now: another section run alone meanwhile may have written its own.
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    for key, render_section in rendered:
+        text = replace_section(text, key, render_section)
     RESULTS.write_text(text)
     log(f"Written {RESULTS} ({time.perf_counter() - started:.0f} s in all)")
     return 0
