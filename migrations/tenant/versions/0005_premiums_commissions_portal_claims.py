@@ -1,8 +1,10 @@
-"""billing and commissions
+"""Premiums (calls, payments, Stripe, bank statements, the L113-3 procedure),
+commissions (lines, shares, payouts, insurer statements, disputes), the client
+portal (accounts, sessions, requests, saved payment methods) and claims.
 
 Revision ID: t0005
 Revises: t0004
-Create Date: 2026-11-25 19:29:08.560805
+Create Date: 2026-11-25 20:49:14.789637
 """
 
 from alembic import op
@@ -26,6 +28,9 @@ def upgrade() -> None:
     sa.Column('stripe_publishable_key', sa.String(length=255), nullable=True),
     sa.Column('stripe_webhook_secret', sa.String(length=255), nullable=True),
     sa.Column('sepa_debit_enabled', sa.Boolean(), nullable=False),
+    sa.Column('bank_account_holder', sa.String(length=70), nullable=True),
+    sa.Column('iban', sa.String(length=34), nullable=True),
+    sa.Column('bic', sa.String(length=11), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
@@ -141,6 +146,30 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('beneficiary_id', 'product_id', name='uq_share_rule_product')
     )
+    op.create_table('portal_account',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('client_id', sa.BigInteger(), nullable=False),
+    sa.Column('contact_id', sa.BigInteger(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('display_name', sa.String(length=250), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=True),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=True),
+    sa.Column('invited_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('invited_by_id', sa.BigInteger(), nullable=True),
+    sa.Column('last_sign_in_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failed_attempts', sa.Integer(), nullable=False),
+    sa.Column('last_failure_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('email', name='uq_portal_account_email')
+    )
+    op.create_index('ix_portal_account_client', 'portal_account', ['client_id'], unique=False)
     op.create_table('stripe_intent',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('intent_id', sa.String(length=255), nullable=False),
@@ -162,6 +191,81 @@ def upgrade() -> None:
     sa.UniqueConstraint('intent_id', name='uq_stripe_intent_intent_id')
     )
     op.create_index('ix_stripe_intent_client', 'stripe_intent', ['client_id'], unique=False)
+    op.create_table('portal_payment_method',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('client_id', sa.BigInteger(), nullable=False),
+    sa.Column('stripe_customer_id', sa.String(length=255), nullable=False),
+    sa.Column('payment_method_id', sa.String(length=255), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=True),
+    sa.Column('brand', sa.String(length=40), nullable=True),
+    sa.Column('last4', sa.String(length=4), nullable=True),
+    sa.Column('exp_month', sa.Integer(), nullable=True),
+    sa.Column('exp_year', sa.Integer(), nullable=True),
+    sa.Column('mandate_reference', sa.String(length=255), nullable=True),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('autopay', sa.Boolean(), nullable=False),
+    sa.Column('autopay_since', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['portal_account.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('account_id', name='uq_portal_payment_method_account')
+    )
+    op.create_index('ix_portal_payment_method_autopay', 'portal_payment_method', ['autopay'], unique=False)
+    op.create_table('portal_session',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('token_digest', sa.String(length=64), nullable=False),
+    sa.Column('user_agent', sa.String(length=300), nullable=True),
+    sa.Column('ip_address', sa.String(length=45), nullable=True),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['portal_account.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_digest', name='uq_portal_session_token')
+    )
+    op.create_index('ix_portal_session_account', 'portal_session', ['account_id'], unique=False)
+    op.create_table('claim',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('contract_id', sa.BigInteger(), nullable=False),
+    sa.Column('client_id', sa.BigInteger(), nullable=False),
+    sa.Column('line', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('known_on', sa.Date(), nullable=False),
+    sa.Column('declared_on', sa.Date(), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=False),
+    sa.Column('declared_late', sa.Boolean(), nullable=False),
+    sa.Column('place', sa.String(length=300), nullable=False),
+    sa.Column('circumstances', sa.Text(), nullable=False),
+    sa.Column('details', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('declared_by_account_id', sa.BigInteger(), nullable=True),
+    sa.Column('declared_by_user_id', sa.BigInteger(), nullable=True),
+    sa.Column('handler_id', sa.BigInteger(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('insurer_reference', sa.String(length=60), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['declared_by_account_id'], ['portal_account.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['declared_by_user_id'], ['user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['handler_id'], ['user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('reference', name='uq_claim_reference')
+    )
+    op.create_index('ix_claim_client', 'claim', ['client_id'], unique=False)
+    op.create_index('ix_claim_contract', 'claim', ['contract_id'], unique=False)
+    op.create_index('ix_claim_status_created', 'claim', ['status', 'created_at'], unique=False)
     op.create_table('contract_beneficiary',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('contract_id', sa.BigInteger(), nullable=False),
@@ -173,6 +277,49 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('contract_id', 'beneficiary_id', name='uq_contract_beneficiary')
     )
+    op.create_table('claim_attachment',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('claim_id', sa.BigInteger(), nullable=False),
+    sa.Column('document_id', sa.BigInteger(), nullable=False),
+    sa.Column('thumbnail_document_id', sa.BigInteger(), nullable=True),
+    sa.Column('added_by', sa.String(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['thumbnail_document_id'], ['document.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_claim_attachment_claim', 'claim_attachment', ['claim_id'], unique=False)
+    op.create_table('client_request',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('client_id', sa.BigInteger(), nullable=False),
+    sa.Column('contract_id', sa.BigInteger(), nullable=True),
+    sa.Column('account_id', sa.BigInteger(), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('details', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('task_id', sa.BigInteger(), nullable=True),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('endorsement_id', sa.BigInteger(), nullable=True),
+    sa.Column('handled_by_id', sa.BigInteger(), nullable=True),
+    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['portal_account.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['endorsement_id'], ['endorsement.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['handled_by_id'], ['user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['task_id'], ['task.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('reference', name='uq_client_request_reference')
+    )
+    op.create_index('ix_client_request_client', 'client_request', ['client_id'], unique=False)
+    op.create_index('ix_client_request_status', 'client_request', ['status', 'created_at'], unique=False)
     op.create_table('bank_line',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('statement_id', sa.BigInteger(), nullable=False),
@@ -196,6 +343,24 @@ def upgrade() -> None:
     )
     op.create_index('ix_bank_line_statement', 'bank_line', ['statement_id'], unique=False)
     op.create_index('ix_bank_line_status', 'bank_line', ['status'], unique=False)
+    op.create_table('claim_message',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('claim_id', sa.BigInteger(), nullable=False),
+    sa.Column('author_side', sa.String(length=10), nullable=False),
+    sa.Column('author_user_id', sa.BigInteger(), nullable=True),
+    sa.Column('author_account_id', sa.BigInteger(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('attachment_id', sa.BigInteger(), nullable=True),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['attachment_id'], ['claim_attachment.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['author_account_id'], ['portal_account.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['author_user_id'], ['user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_claim_message_claim', 'claim_message', ['claim_id', 'created_at'], unique=False)
     op.create_table('commission_line',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('call_id', sa.BigInteger(), nullable=False),
@@ -248,12 +413,35 @@ def upgrade() -> None:
     )
     op.create_index('ix_nonpayment_procedure_contract', 'nonpayment_procedure', ['contract_id'], unique=False)
     op.create_index('ix_nonpayment_procedure_step', 'nonpayment_procedure', ['step'], unique=False)
+    op.create_table('portal_payment',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('client_id', sa.BigInteger(), nullable=False),
+    sa.Column('stripe_intent_id', sa.BigInteger(), nullable=True),
+    sa.Column('call_ids', postgresql.ARRAY(sa.BigInteger()), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('autopay_call_id', sa.BigInteger(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('failure_message', sa.Text(), nullable=True),
+    sa.Column('notified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['portal_account.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['autopay_call_id'], ['premium_call.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['stripe_intent_id'], ['stripe_intent.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('autopay_call_id', name='uq_portal_payment_autopay_call')
+    )
+    op.create_index('ix_portal_payment_account', 'portal_payment', ['account_id', 'created_at'], unique=False)
+    op.create_index('ix_portal_payment_intent', 'portal_payment', ['stripe_intent_id'], unique=False)
     op.create_table('commission_share',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('commission_line_id', sa.BigInteger(), nullable=False),
     sa.Column('beneficiary_id', sa.BigInteger(), nullable=False),
     sa.Column('rate', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('earned_on', sa.Date(), nullable=False),
     sa.Column('payout_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
@@ -271,10 +459,12 @@ def upgrade() -> None:
     sa.Column('policy_number', sa.String(length=60), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('premium', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('client_name', sa.String(length=200), nullable=True),
+    sa.Column('rate', sa.Numeric(precision=5, scale=2), nullable=True),
     sa.Column('received', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('expected', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('difference', sa.Numeric(precision=12, scale=2), nullable=True),
-    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=30), nullable=False),
     sa.Column('commission_line_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
@@ -288,6 +478,8 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('insurer_id', sa.BigInteger(), nullable=False),
     sa.Column('statement_line_id', sa.BigInteger(), nullable=True),
+    sa.Column('policy_number', sa.String(length=60), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('opened_on', sa.Date(), nullable=False),
@@ -301,15 +493,34 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['statement_line_id'], ['statement_line.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_index('ix_commission_dispute_line', 'commission_dispute', ['statement_line_id'], unique=False)
     op.create_index('ix_commission_dispute_status', 'commission_dispute', ['status', 'insurer_id'], unique=False)
+    op.create_table('dispute_note',
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('dispute_id', sa.BigInteger(), nullable=False),
+    sa.Column('author_id', sa.BigInteger(), nullable=True),
+    sa.Column('author_name', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['dispute_id'], ['commission_dispute.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_dispute_note_dispute', 'dispute_note', ['dispute_id'], unique=False)
     op.add_column('commission_agreement', sa.Column('earned_on', sa.String(length=20), server_default='issue', nullable=False))
+    op.add_column('premium_call', sa.Column('notice_sent_at', sa.DateTime(timezone=True), nullable=True))
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_column('premium_call', 'notice_sent_at')
     op.drop_column('commission_agreement', 'earned_on')
+    op.drop_index('ix_dispute_note_dispute', table_name='dispute_note')
+    op.drop_table('dispute_note')
     op.drop_index('ix_commission_dispute_status', table_name='commission_dispute')
+    op.drop_index('ix_commission_dispute_line', table_name='commission_dispute')
     op.drop_table('commission_dispute')
     op.drop_index('ix_statement_line_statement', table_name='statement_line')
     op.drop_index('ix_statement_line_commission', table_name='statement_line')
@@ -317,18 +528,38 @@ def downgrade() -> None:
     op.drop_index('ix_commission_share_line', table_name='commission_share')
     op.drop_index('ix_commission_share_beneficiary', table_name='commission_share')
     op.drop_table('commission_share')
+    op.drop_index('ix_portal_payment_intent', table_name='portal_payment')
+    op.drop_index('ix_portal_payment_account', table_name='portal_payment')
+    op.drop_table('portal_payment')
     op.drop_index('ix_nonpayment_procedure_step', table_name='nonpayment_procedure')
     op.drop_index('ix_nonpayment_procedure_contract', table_name='nonpayment_procedure')
     op.drop_table('nonpayment_procedure')
     op.drop_index('ix_commission_line_insurer_due', table_name='commission_line')
     op.drop_index('ix_commission_line_contract', table_name='commission_line')
     op.drop_table('commission_line')
+    op.drop_index('ix_claim_message_claim', table_name='claim_message')
+    op.drop_table('claim_message')
     op.drop_index('ix_bank_line_status', table_name='bank_line')
     op.drop_index('ix_bank_line_statement', table_name='bank_line')
     op.drop_table('bank_line')
+    op.drop_index('ix_client_request_status', table_name='client_request')
+    op.drop_index('ix_client_request_client', table_name='client_request')
+    op.drop_table('client_request')
+    op.drop_index('ix_claim_attachment_claim', table_name='claim_attachment')
+    op.drop_table('claim_attachment')
     op.drop_table('contract_beneficiary')
+    op.drop_index('ix_claim_status_created', table_name='claim')
+    op.drop_index('ix_claim_contract', table_name='claim')
+    op.drop_index('ix_claim_client', table_name='claim')
+    op.drop_table('claim')
+    op.drop_index('ix_portal_session_account', table_name='portal_session')
+    op.drop_table('portal_session')
+    op.drop_index('ix_portal_payment_method_autopay', table_name='portal_payment_method')
+    op.drop_table('portal_payment_method')
     op.drop_index('ix_stripe_intent_client', table_name='stripe_intent')
     op.drop_table('stripe_intent')
+    op.drop_index('ix_portal_account_client', table_name='portal_account')
+    op.drop_table('portal_account')
     op.drop_table('share_rule')
     op.drop_index('ix_payout_beneficiary', table_name='payout')
     op.drop_table('payout')
