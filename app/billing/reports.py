@@ -1,8 +1,9 @@
 """The premiums and commissions dashboard's figures for a period of months:
 premium volume, commissions earned and reversed, collection, and the
-overdue amounts by age. Every figure is aggregated by PostgreSQL (one
-``GROUP BY`` query per table), so the page costs the same few queries on a
-firm of any size.
+overdue amounts by age. Every figure is aggregated by PostgreSQL: one
+query over the period's calls (``GROUPING SETS`` by month, insurer and
+line), one over the commission lines, one over the overdue calls; the page
+costs those three queries on a firm of any size.
 
 Conventions:
 
@@ -27,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, case, cast, func, literal, select, union_all
+from sqlalchemy import Date, DateTime, case, cast, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from app.billing.errors import BillingError
@@ -139,7 +140,11 @@ BUCKETS = (("0-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, No
 
 
 def _month_of(column):
-    return cast(func.date_trunc("month", column), Date)
+    """The first day of the month of ``column``, written inline (no bind
+    parameter) so that GROUP BY and GROUPING() see the very expression the
+    SELECT list has; through a timestamp without time zone, which spares a
+    time zone conversion per row."""
+    return cast(func.date_trunc(literal_column("'month'"), cast(column, DateTime)), Date)
 
 
 def _line_label(code: str) -> str:
@@ -149,18 +154,32 @@ def _line_label(code: str) -> str:
         return code
 
 
-def _labelled(session: Session, grouping: Grouping, keyed: dict) -> list[tuple[object, str]]:
-    """(key, label) of the grouped keys: months in order, every month of the
-    period; insurers and lines by name."""
+#: GROUPING(month, insurer, line) of each grouping set: the bits of the columns aggregated away
+SETS = {0b011: Grouping.MONTH, 0b101: Grouping.INSURER, 0b110: Grouping.LINE}
+
+
+def _split(rows) -> dict[Grouping, dict]:
+    """The rows of a GROUPING SETS query, by grouping then key."""
+    split: dict[Grouping, dict] = {grouping: {} for grouping in Grouping}
+    for row in rows:
+        grouping = SETS[row.grouping_set]
+        split[grouping][getattr(row, grouping.value)] = row
+    return split
+
+
+def _keys(session: Session, period: Period, grouping: Grouping, keyed: dict) -> list[tuple[object, str]]:
+    """(key, label) in the order shown: every month of the period; insurers
+    and lines by name."""
+    if grouping is Grouping.MONTH:
+        return [(month, "") for month in period.months()]
     if grouping is Grouping.INSURER:
         names = dict(session.execute(select(Insurer.id, Insurer.name).where(Insurer.id.in_(list(keyed)))).all())
         return sorted(((key, names.get(key, str(key))) for key in keyed), key=lambda pair: pair[1].lower())
     return sorted(((key, _line_label(key)) for key in keyed), key=lambda pair: pair[1].lower())
 
 
-def _call_key(grouping: Grouping):
-    return {Grouping.MONTH: _month_of(PremiumCall.due_date), Grouping.INSURER: PremiumCall.insurer_id,
-            Grouping.LINE: PremiumCall.line}[grouping]
+def _value(row, name: str, zero=ZERO):
+    return zero if row is None else getattr(row, name)
 
 
 def _live_calls(period: Period):
@@ -168,61 +187,63 @@ def _live_calls(period: Period):
             PremiumCall.status != CallStatus.CANCELLED.value)
 
 
-def premium_volume(session: Session, period: Period, grouping: Grouping) -> list[VolumeRow]:
-    """Calls issued (count, total, net) by month of their due date, insurer or line."""
-    key = _call_key(grouping).label("key")
-    rows = {row.key: row for row in session.execute(
-        select(key, func.count().label("count"), func.sum(PremiumCall.total).label("total"),
-               func.sum(PremiumCall.net).label("net"))
-        .where(*_live_calls(period)).group_by(key))}
-    if grouping is Grouping.MONTH:
-        return [VolumeRow(month, "", rows[month].count if month in rows else 0,
-                          rows[month].total if month in rows else ZERO, rows[month].net if month in rows else ZERO)
-                for month in period.months()]
-    return [VolumeRow(key, label, rows[key].count, rows[key].total, rows[key].net)
-            for key, label in _labelled(session, grouping, rows)]
-
-
-def _commission_key(grouping: Grouping, day):
-    return {Grouping.MONTH: _month_of(day), Grouping.INSURER: CommissionLine.insurer_id,
-            Grouping.LINE: CommissionLine.line}[grouping]
-
-
-def commissions(session: Session, period: Period, grouping: Grouping) -> list[CommissionRow]:
-    """Commissions earned and reversed in the period, by month, insurer or
-    line: one query over the union of the earnings and the reversals."""
-    earned = (select(_commission_key(grouping, CommissionLine.earned_on).label("key"),
-                     CommissionLine.amount.label("earned"), literal(ZERO).label("reversed"))
-              .where(CommissionLine.earned_on >= period.start, CommissionLine.earned_on < period.end))
-    taken_back = (select(_commission_key(grouping, CommissionLine.reversed_on).label("key"),
-                         literal(ZERO).label("earned"), CommissionLine.reversed_amount.label("reversed"))
-                  .where(CommissionLine.reversed_on >= period.start, CommissionLine.reversed_on < period.end,
-                         CommissionLine.earned_on.is_not(None)))
-    both = union_all(earned, taken_back).subquery()
-    rows = {row.key: row for row in session.execute(
-        select(both.c.key, func.sum(both.c.earned).label("earned"), func.sum(both.c.reversed).label("reversed"))
-        .group_by(both.c.key))}
-    if grouping is Grouping.MONTH:
-        return [CommissionRow(month, "", rows[month].earned if month in rows else ZERO,
-                              rows[month].reversed if month in rows else ZERO) for month in period.months()]
-    return [CommissionRow(key, label, rows[key].earned, rows[key].reversed)
-            for key, label in _labelled(session, grouping, rows)]
-
-
 #: what is left to collect on a call, in SQL: nothing once paid, cancelled or refunded
 OUTSTANDING = case((PremiumCall.status.in_(OPEN),
                     func.greatest(PremiumCall.total - (PremiumCall.paid - PremiumCall.refunded), ZERO)), else_=ZERO)
 
 
-def collection(session: Session, period: Period) -> list[CollectionRow]:
-    """Collected and still outstanding, by month of the calls' due date."""
-    key = _month_of(PremiumCall.due_date).label("key")
-    rows = {row.key: row for row in session.execute(
-        select(key, func.sum(PremiumCall.paid - PremiumCall.refunded).label("collected"),
+@dataclass(frozen=True)
+class PremiumFigures:
+    """The calls of the period: their volume by month, insurer and line, and
+    what was collected and is outstanding by month."""
+
+    volume: dict[Grouping, list[VolumeRow]]
+    collection: list[CollectionRow]
+
+
+def premium_figures(session: Session, period: Period) -> PremiumFigures:
+    """One query (one scan of the period's calls, GROUPING SETS by month of
+    the due date, insurer and line) for the volume and the collection."""
+    month = _month_of(PremiumCall.due_date)
+    rows = _split(session.execute(
+        select(month.label("month"), PremiumCall.insurer_id.label("insurer"), PremiumCall.line.label("line"),
+               func.grouping(month, PremiumCall.insurer_id, PremiumCall.line).label("grouping_set"),
+               func.count().label("count"), func.sum(PremiumCall.total).label("total"),
+               func.sum(PremiumCall.net).label("net"),
+               func.sum(PremiumCall.paid - PremiumCall.refunded).label("collected"),
                func.sum(OUTSTANDING).label("outstanding"))
-        .where(*_live_calls(period)).group_by(key))}
-    return [CollectionRow(month, rows[month].collected if month in rows else ZERO,
-                          rows[month].outstanding if month in rows else ZERO) for month in period.months()]
+        .where(*_live_calls(period))
+        .group_by(func.grouping_sets(month, PremiumCall.insurer_id, PremiumCall.line))))
+    volume = {grouping: [VolumeRow(key, label, _value(rows[grouping].get(key), "count", 0),
+                                   _value(rows[grouping].get(key), "total"), _value(rows[grouping].get(key), "net"))
+                         for key, label in _keys(session, period, grouping, rows[grouping])]
+              for grouping in Grouping}
+    by_month = rows[Grouping.MONTH]
+    collection = [CollectionRow(month, _value(by_month.get(month), "collected"),
+                                _value(by_month.get(month), "outstanding")) for month in period.months()]
+    return PremiumFigures(volume, collection)
+
+
+def commission_figures(session: Session, period: Period) -> dict[Grouping, list[CommissionRow]]:
+    """Commissions earned and reversed in the period, by month, insurer and
+    line: one query over the union of the earnings and the reversals."""
+    def part(day, earned, reversed_, *conditions):
+        return (select(_month_of(day).label("month"), CommissionLine.insurer_id.label("insurer"),
+                       CommissionLine.line.label("line"), earned.label("earned"), reversed_.label("reversed"))
+                .where(day >= period.start, day < period.end, *conditions))
+
+    both = union_all(part(CommissionLine.earned_on, CommissionLine.amount, literal(ZERO)),
+                     part(CommissionLine.reversed_on, literal(ZERO), CommissionLine.reversed_amount,
+                          CommissionLine.earned_on.is_not(None))).subquery()
+    rows = _split(session.execute(
+        select(both.c.month, both.c.insurer, both.c.line,
+               func.grouping(both.c.month, both.c.insurer, both.c.line).label("grouping_set"),
+               func.sum(both.c.earned).label("earned"), func.sum(both.c.reversed).label("reversed"))
+        .group_by(func.grouping_sets(both.c.month, both.c.insurer, both.c.line))))
+    return {grouping: [CommissionRow(key, label, _value(rows[grouping].get(key), "earned"),
+                                     _value(rows[grouping].get(key), "reversed"))
+                       for key, label in _keys(session, period, grouping, rows[grouping])]
+            for grouping in Grouping}
 
 
 def overdue_buckets(session: Session, today: date) -> list[AgeBucket]:
@@ -240,40 +261,40 @@ def overdue_buckets(session: Session, today: date) -> list[AgeBucket]:
 
 @dataclass(frozen=True)
 class Dashboard:
-    period: Period
-    today: date
-    volume: list[VolumeRow]
-    commissions: list[CommissionRow]
-    collection: list[CollectionRow]
+    """The headline figures of the period (sums of the monthly series) and the overdue total."""
+
+    premiums: PremiumFigures
+    commissions: dict[Grouping, list[CommissionRow]]
     overdue: list[AgeBucket]
+    today: date
 
     @property
     def calls(self) -> int:
-        return sum(row.count for row in self.volume)
+        return sum(row.count for row in self.premiums.volume[Grouping.MONTH])
 
     @property
     def total(self) -> Decimal:
-        return sum((row.total for row in self.volume), ZERO)
+        return sum((row.total for row in self.premiums.volume[Grouping.MONTH]), ZERO)
 
     @property
     def net(self) -> Decimal:
-        return sum((row.net for row in self.volume), ZERO)
+        return sum((row.net for row in self.premiums.volume[Grouping.MONTH]), ZERO)
 
     @property
     def earned(self) -> Decimal:
-        return sum((row.earned for row in self.commissions), ZERO)
+        return sum((row.earned for row in self.commissions[Grouping.MONTH]), ZERO)
 
     @property
     def reversed(self) -> Decimal:
-        return sum((row.reversed for row in self.commissions), ZERO)
+        return sum((row.reversed for row in self.commissions[Grouping.MONTH]), ZERO)
 
     @property
     def collected(self) -> Decimal:
-        return sum((row.collected for row in self.collection), ZERO)
+        return sum((row.collected for row in self.premiums.collection), ZERO)
 
     @property
     def outstanding(self) -> Decimal:
-        return sum((row.outstanding for row in self.collection), ZERO)
+        return sum((row.outstanding for row in self.premiums.collection), ZERO)
 
     @property
     def overdue_total(self) -> Decimal:
@@ -281,7 +302,6 @@ class Dashboard:
 
 
 def dashboard(session: Session, period: Period, today: date) -> Dashboard:
-    """The headline figures: the monthly series (their sums are the totals) and the overdue buckets."""
-    return Dashboard(period, today, premium_volume(session, period, Grouping.MONTH),
-                     commissions(session, period, Grouping.MONTH), collection(session, period),
-                     overdue_buckets(session, today))
+    """Every figure of the page: three queries."""
+    return Dashboard(premium_figures(session, period), commission_figures(session, period),
+                     overdue_buckets(session, today), today)

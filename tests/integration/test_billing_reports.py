@@ -99,35 +99,37 @@ def _by_key(rows):
 
 def test_premium_volume_by_month_insurer_and_line(bound, tenant, known):
     with bound(tenant) as session:
-        months = reports.premium_volume(session, YEAR, Grouping.MONTH)
+        volume = reports.premium_figures(session, YEAR).volume
+        months = volume[Grouping.MONTH]
         assert len(months) == 12 and [row.key for row in months][:3] == [date(2020, 1, 1), date(2020, 2, 1),
                                                                            date(2020, 3, 1)]
         assert [(row.count, row.total, row.net) for row in months[:4]] == [
             (2, D("168"), D("140")), (2, D("378"), D("300")), (1, D("-65"), D("-50")), (0, 0, 0)]
-        insurers = _by_key(reports.premium_volume(session, YEAR, Grouping.INSURER))
+        insurers = _by_key(volume[Grouping.INSURER])
         assert [(name, row.count, row.total, row.net) for name, row in insurers.items()] == [
             ("Beta Mutuelle", 2, D("195"), D("150")), ("Mutuelle Alpha", 3, D("286"), D("240"))]
-        lines = _by_key(reports.premium_volume(session, YEAR, Grouping.LINE))
+        lines = _by_key(volume[Grouping.LINE])
         assert {name: (row.count, row.total) for name, row in lines.items()} == {
             "Home (MRH)": (2, D("195")), "Motor": (3, D("286"))}
 
 
 def test_commissions_earned_and_reversed_by_month_insurer_and_line(bound, tenant, known):
     with bound(tenant) as session:
-        months = reports.commissions(session, YEAR, Grouping.MONTH)
+        figures = reports.commission_figures(session, YEAR)
+        months = figures[Grouping.MONTH]
         assert [(row.earned, row.reversed) for row in months[:4]] == [
             (D("15"), D("10")), (D("45"), 0), (D("-7.5"), D("5")), (0, 0)]
-        insurers = _by_key(reports.commissions(session, YEAR, Grouping.INSURER))
+        insurers = _by_key(figures[Grouping.INSURER])
         assert {name: (row.earned, row.reversed, row.balance) for name, row in insurers.items()} == {
             "Beta Mutuelle": (D("22.5"), 0, D("22.5")), "Mutuelle Alpha": (D("30"), D("15"), D("15"))}
-        lines = _by_key(reports.commissions(session, YEAR, Grouping.LINE))
+        lines = _by_key(figures[Grouping.LINE])
         assert {name: (row.earned, row.reversed) for name, row in lines.items()} == {
             "Home (MRH)": (D("22.5"), D("10")), "Motor": (D("30"), D("5"))}
 
 
 def test_collection_and_dashboard_totals(bound, tenant, known):
     with bound(tenant) as session:
-        rows = reports.collection(session, YEAR)
+        rows = reports.premium_figures(session, YEAR).collection
         assert [(row.collected, row.outstanding) for row in rows[:3]] == [
             (D("168"), 0), (D("50"), D("68") + D("260")), (0, 0)]
         board = reports.dashboard(session, YEAR, date(2020, 6, 1))

@@ -32,36 +32,31 @@ def _money(value) -> str:
     return format_currency(value, "EUR")
 
 
-def _month_labels(months: list[date], fmt: str = "MMM yy") -> list[str]:
-    return [format_date(month, fmt) for month in months]
-
-
 def _chart(categories: list[str], series: list[Series], title: str, **options):
     return bar_chart(categories, series, title=title, locale=_locale(), empty=_("Nothing in this period."),
                      description=_("The same figures are in the table below."), value_format=_money, **options)
 
 
-def _volume(period: Period) -> dict:
-    context = {}
-    for grouping in Grouping:
-        rows = reports.premium_volume(db.session, period, grouping)
-        labels = _month_labels([r.key for r in rows]) if grouping is Grouping.MONTH else [r.label for r in rows]
-        series = [Series(_("Total"), [r.total for r in rows]), Series(_("Net premium"), [r.net for r in rows])]
-        context[grouping.value] = {"rows": rows, "chart": _chart(labels, series, _("Premium volume"),
-                                                                 horizontal=grouping is not Grouping.MONTH)}
-    return context
+def _charts(rows: dict[Grouping, list], title: str, series) -> dict:
+    """A chart and its table per grouping: months vertical, insurers and lines horizontal."""
+    blocks = {}
+    for grouping, grouped in rows.items():
+        labels = ([format_date(r.key, "MMM yy") for r in grouped] if grouping is Grouping.MONTH
+                  else [r.label for r in grouped])
+        blocks[grouping.value] = {"rows": grouped, "chart": _chart(labels, series(grouped), title,
+                                                                   horizontal=grouping is not Grouping.MONTH)}
+    return blocks
 
 
-def _commissions(period: Period) -> dict:
-    context = {}
-    for grouping in Grouping:
-        rows = reports.commissions(db.session, period, grouping)
-        labels = _month_labels([r.key for r in rows]) if grouping is Grouping.MONTH else [r.label for r in rows]
-        series = [Series(_("Earned"), [r.earned for r in rows], "#2fa36b"),
-                  Series(_("Reversed"), [r.reversed for r in rows], "#d64545")]
-        context[grouping.value] = {"rows": rows, "chart": _chart(labels, series, _("Commissions"),
-                                                                 horizontal=grouping is not Grouping.MONTH)}
-    return context
+def _volume(figures: reports.PremiumFigures) -> dict:
+    return _charts(figures.volume, _("Premium volume"), lambda rows: [
+        Series(_("Total"), [r.total for r in rows]), Series(_("Net premium"), [r.net for r in rows])])
+
+
+def _commissions(rows: dict) -> dict:
+    return _charts(rows, _("Commissions"), lambda grouped: [
+        Series(_("Earned"), [r.earned for r in grouped], "#2fa36b"),
+        Series(_("Reversed"), [r.reversed for r in grouped], "#d64545")])
 
 
 def bucket_label(code: str) -> str:
@@ -69,10 +64,9 @@ def bucket_label(code: str) -> str:
             "90+": _("Over 90 days")}[code]
 
 
-def _collection(period: Period, today: date) -> dict:
-    rows = reports.collection(db.session, period)
-    buckets = reports.overdue_buckets(db.session, today)
-    collected = _chart(_month_labels([r.month for r in rows]),
+def _collection(figures: reports.PremiumFigures, buckets: list) -> dict:
+    rows = figures.collection
+    collected = _chart([format_date(r.month, "MMM yy") for r in rows],
                        [Series(_("Collected"), [r.collected for r in rows], "#2fa36b"),
                         Series(_("Outstanding"), [r.outstanding for r in rows], "#f08c2e")],
                        _("Collected and outstanding"), stacked=True)
@@ -81,12 +75,16 @@ def _collection(period: Period, today: date) -> dict:
     return {"rows": rows, "chart": collected, "buckets": buckets, "overdue_chart": overdue}
 
 
-def _panel(tab: str, period: Period, today: date) -> dict:
+def _panel(tab: str, period: Period, today: date, board: reports.Dashboard | None) -> dict:
+    """The tab's charts, from the page's figures when it has them, else from the queries the tab needs."""
     if tab == "commissions":
-        return {"commissions": _commissions(period)}
+        return {"commissions": _commissions(board.commissions if board else
+                                            reports.commission_figures(db.session, period))}
+    premiums = board.premiums if board else reports.premium_figures(db.session, period)
     if tab == "collection":
-        return {"collection": _collection(period, today)}
-    return {"volume": _volume(period)}
+        return {"collection": _collection(premiums, board.overdue if board else
+                                          reports.overdue_buckets(db.session, today))}
+    return {"volume": _volume(premiums)}
 
 
 def _period_or_error(today: date) -> tuple[Period | None, str | None]:
@@ -110,13 +108,14 @@ def reports_index():
     period, error = _period_or_error(today)
     if error:
         return _error_page(error, today)
+    partial = bool(htmx and htmx.target == "report-panel")
+    board = None if partial else reports.dashboard(db.session, period, today)
     context = {"period": period, "tab": tab, "today": today, "bucket_label": bucket_label,
                "month_label": lambda month: format_date(month, "MMMM yyyy"), "form_from": f"{period.start:%Y-%m}",
-               "form_to": f"{period.last_month:%Y-%m}", **_panel(tab, period, today)}
-    if htmx and htmx.target == "report-panel":
+               "form_to": f"{period.last_month:%Y-%m}", **_panel(tab, period, today, board)}
+    if partial:
         return render_template("billing/reports/_panel.html", **context)
-    return render_template("billing/reports/index.html", summary=reports.dashboard(db.session, period, today),
-                           journals=journals.JOURNALS, **context)
+    return render_template("billing/reports/index.html", summary=board, journals=journals.JOURNALS, **context)
 
 
 def _balance_day(today: date) -> date | None:
