@@ -38,8 +38,9 @@ def load_portal_account() -> None:
     if found is None:
         sign_out()
         return
-    services.touch(db.session, found)
-    db.session.commit()
+    if services.needs_touch(found):
+        services.touch(db.session, found)
+        db.session.commit()
     g.portal_session, g.portal_account = found, db.session.get(PortalAccount, found.account_id)
 
 

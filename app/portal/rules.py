@@ -19,6 +19,8 @@ from app.contracts.rules import ANY_TIME_AFTER_MONTHS, HAMON_LINES, HEALTH_LINES
 SIGN_IN_LINK_MAX_AGE = timedelta(minutes=15)
 INVITATION_MAX_AGE = timedelta(days=7)
 SESSION_IDLE_LIMIT = timedelta(days=30)
+#: how often a session's last-seen time is written (not on every page)
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 FREE_ATTEMPTS = 3
 MAX_DELAY = timedelta(minutes=15)
 

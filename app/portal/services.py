@@ -246,6 +246,12 @@ def session_for(session: Session, token: str, now: datetime | None = None) -> Po
     return found
 
 
+def needs_touch(portal_session: PortalSession, now: datetime | None = None) -> bool:
+    """Whether to note the session as seen: at most once a minute, so that
+    reading pages does not write on every request."""
+    return (now or utcnow()) - portal_session.last_seen_at >= rules.SESSION_TOUCH_INTERVAL
+
+
 def touch(session: Session, portal_session: PortalSession, now: datetime | None = None) -> None:
     session.execute(update(PortalSession).where(PortalSession.id == portal_session.id)
                     .values(last_seen_at=now or utcnow()))
