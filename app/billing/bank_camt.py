@@ -61,7 +61,7 @@ class Camt:
     def findall(self, element: Element, path: str) -> list[Element]:
         return element.findall(self.path(path))
 
-    def text(self, element: Element | None, *paths: str) -> str:
+    def first_text(self, element: Element | None, *paths: str) -> str:
         """The first non-blank text among ``paths``."""
         if element is None:
             return ""
@@ -75,19 +75,19 @@ class Camt:
 def _account(camt: Camt, statements: list[Element]) -> str | None:
     accounts = set()
     for statement in statements:
-        iban = camt.text(statement, "Acct/Id/IBAN")
-        accounts.add(check_iban(iban) if iban else camt.text(statement, "Acct/Id/Othr/Id") or None)
+        iban = camt.first_text(statement, "Acct/Id/IBAN")
+        accounts.add(check_iban(iban) if iban else camt.first_text(statement, "Acct/Id/Othr/Id") or None)
     if len(accounts) > 1:
         raise FormatProblem("camt_several_accounts")
     return accounts.pop() if accounts else None
 
 
 def _camt_date(camt: Camt, entry: Element) -> date:
-    text = camt.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
+    text = camt.first_text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
     try:
         return parse_date(text)
     except ValueError:
-        raise FormatProblem("camt_entry", line=camt.text(entry, "NtryRef") or text) from None
+        raise FormatProblem("camt_entry", line=camt.first_text(entry, "NtryRef") or text) from None
 
 
 def _camt_amount(camt: Camt, element: Element, *paths: str) -> tuple[Decimal, str] | None:
@@ -103,17 +103,17 @@ def _camt_amount(camt: Camt, element: Element, *paths: str) -> tuple[Decimal, st
 
 def _remittance(camt: Camt, element: Element) -> list[str]:
     parts = [" ".join((node.text or "").split()) for node in camt.findall(element, "RmtInf/Ustrd")]
-    parts += [camt.text(node, "CdtrRefInf/Ref") for node in camt.findall(element, "RmtInf/Strd")]
+    parts += [camt.first_text(node, "CdtrRefInf/Ref") for node in camt.findall(element, "RmtInf/Strd")]
     return [part for part in parts if part]
 
 
 def _debtor(camt: Camt, details: Element | None) -> str | None:
-    return camt.text(details, "RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm", "RltdPties/UltmtDbtr/Nm",
+    return camt.first_text(details, "RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm", "RltdPties/UltmtDbtr/Nm",
                      "RltdPties/UltmtDbtr/Pty/Nm") or None
 
 
 def _status_booked(camt: Camt, entry: Element) -> bool:
-    status = camt.text(entry, "Sts/Cd", "Sts")
+    status = camt.first_text(entry, "Sts/Cd", "Sts")
     return status in ("", "BOOK")
 
 
@@ -121,17 +121,17 @@ def _entry_lines(camt: Camt, entry: Element) -> list[tuple]:
     """(booked_on, amount, label, counterparty, reference) of an entry: one
     per transaction when a batch entry details each one with its amount."""
     booked_on = _camt_date(camt, entry)
-    reference = camt.text(entry, "AcctSvcrRef", "NtryRef") or None
+    reference = camt.first_text(entry, "AcctSvcrRef", "NtryRef") or None
     details = camt.findall(entry, "NtryDtls/TxDtls")
-    entry_info = camt.text(entry, "AddtlNtryInf")
+    entry_info = camt.first_text(entry, "AddtlNtryInf")
     if len(details) > 1:
         rows = []
         for index, detail in enumerate(details, start=1):
             found = _camt_amount(camt, detail, "Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
             if found is None:
                 break
-            own_reference = camt.text(detail, "Refs/AcctSvcrRef")
-            label = " ".join(_remittance(camt, detail) or [camt.text(detail, "AddtlTxInf") or entry_info])
+            own_reference = camt.first_text(detail, "Refs/AcctSvcrRef")
+            label = " ".join(_remittance(camt, detail) or [camt.first_text(detail, "AddtlTxInf") or entry_info])
             rows.append((booked_on, found[0], label, _debtor(camt, detail),
                          own_reference or (f"{reference}/{index}" if reference else None)))
         else:
@@ -160,9 +160,9 @@ def parse_camt053(content: bytes) -> ParsedStatement:
         for entry in camt.findall(statement, "Ntry"):
             amount = camt.find(entry, "Amt")
             currency = "EUR" if amount is None else amount.get("Ccy", "EUR")
-            if camt.text(entry, "CdtDbtInd") != "CRDT":
+            if camt.first_text(entry, "CdtDbtInd") != "CRDT":
                 skipped["debit"] += 1
-            elif camt.text(entry, "RvslInd").lower() == "true":
+            elif camt.first_text(entry, "RvslInd").lower() == "true":
                 skipped["reversal"] += 1
             elif not _status_booked(camt, entry):
                 skipped["pending"] += 1
