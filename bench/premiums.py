@@ -354,8 +354,6 @@ def measure(app) -> dict:
 
 
 def render(result: dict, number: int, context: dict) -> list[str]:
-    from app.billing.services import INSERT_BATCH
-
     g, r = result["generation"], result["reconciliation"]
     floor = g["floor_calls"] + g["floor_lines"]
     rate, floor_rate = g["calls"] / g["ours"], g["calls"] / floor
@@ -374,8 +372,9 @@ def render(result: dict, number: int, context: dict) -> list[str]:
         f"One scratch firm, {CONTRACTS} active contracts (built by `INSERT ... SELECT` in {result['fill']:.1f} s,",
         f"not counted) starting on the days of {result['month']:%B %Y}, plans mixed, so that each has one instalment",
         "due in the month. `generate_month` reads the contracts in one query and the calls already issued in",
-        "another, computes the schedules with `app.billing.rules`, inserts the missing calls in batches of",
-        f"{INSERT_BATCH} rows (`ON CONFLICT DO NOTHING`), and `events.calls_issued` writes their commission lines (one",
+        "another, computes the schedules with `app.billing.rules`, `COPY`s the missing calls into a temporary table",
+        "and inserts them with one `INSERT ... SELECT ... ON CONFLICT DO NOTHING`, and `events.calls_issued` writes",
+        "their commission lines (one",
         "`INSERT ... SELECT`) and audits; one commit. The floor inserts the same calls, computed in SQL from the",
         "contract table with `generate_series`, into a copy of `premium_call` with the same indexes, unique and",
         "foreign keys, then their commission lines into a copy of `commission_line`: two statements, two commits.",
