@@ -136,6 +136,7 @@ ACTION_LABELS = {
     "billing_run.restart": _l("Month's premium calls restarted"),
     "billing_run.done": _l("Month's premium calls issued"),
     "billing_run.failed": _l("Month's premium calls stopped"),
+    "premium_report.export": _l("Premium and commission journal exported"),
     "bank_statement.import": _l("Bank statement imported"),
     "bank_line.match": _l("Bank transfer matched to premium calls"),
     "bank_line.assign": _l("Bank transfer assigned to premium calls"),
@@ -143,7 +144,6 @@ ACTION_LABELS = {
     "bank_line.ignore": _l("Bank line set aside"),
     "bank_line.unignore": _l("Bank line brought back"),
     "bank_line.export": _l("Bank lines exported"),
-    "premium_report.export": _l("Premium and commission journal exported"),
 }
 
 OBJECT_LABELS = {
@@ -154,6 +154,9 @@ OBJECT_LABELS = {
     "insurer_contact": _l("Insurer contact"),
     "insurer_api_key": _l("Insurer API key"),
     "commission_agreement": _l("Commission agreement"),
+    "statement_mapping": _l("Insurer statement mapping"),
+    "insurer_statement": _l("Insurer statement"),
+    "commission_dispute": _l("Commission dispute"),
     "product": _l("Product"),
     "guarantee": _l("Guarantee"),
     "line_setting": _l("Tax rate"),
@@ -163,9 +166,6 @@ OBJECT_LABELS = {
     "contract": _l("Contract"),
     "commission_line": _l("Commission line"),
     "beneficiary": _l("Commission beneficiary"),
-    "statement_mapping": _l("Insurer statement mapping"),
-    "insurer_statement": _l("Insurer statement"),
-    "commission_dispute": _l("Commission dispute"),
     "payout": _l("Commission payout"),
     "endorsement": _l("Endorsement"),
     "clause": _l("Clause"),
@@ -178,7 +178,7 @@ OBJECT_LABELS = {
     "payment": _l("Payment"),
     "cancellation": _l("Cancellation"),
     "billing_run": _l("Premium call run"),
+    "premium_report": _l("Premium and commission report"),
     "bank_statement": _l("Bank statement"),
     "bank_line": _l("Bank line"),
-    "premium_report": _l("Premium and commission report"),
 }
