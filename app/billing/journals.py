@@ -77,7 +77,7 @@ def _header(*labels) -> list[str]:
 
 def premium_calls(session: Session, period: Period) -> Iterator[list]:
     """Every call due in the period (cancelled ones with their status), by due date."""
-    yield _header(_l("Call"), _l("Issued on"), _l("Due date"), _l("Period start"), _l("Period end"), _l("Kind"),
+    yield _header(_l("Premium call"), _l("Issued on"), _l("Due date"), _l("Period start"), _l("Period end"), _l("Kind"),
                   _l("Status"), _l("Client reference"), _l("Client"), _l("Contract"), _l("Policy number"),
                   _l("Insurer"), _l("Line"), _l("Net premium"), _l("Fees"), _l("Tax rate (%)"), _l("Tax"),
                   _l("Total"), _l("Paid"), _l("Refunded"))
@@ -125,7 +125,7 @@ def payments(session: Session, period: Period) -> Iterator[list]:
 
 def commissions(session: Session, period: Period) -> Iterator[list]:
     """Commissions earned, and reversals (negative), in the period, by insurer then day."""
-    yield _header(_l("Insurer"), _l("Date"), _l("Movement"), _l("Call"), _l("Due date"), _l("Contract"),
+    yield _header(_l("Insurer"), _l("Date"), _l("Movement"), _l("Premium call"), _l("Due date"), _l("Contract"),
                   _l("Policy number"), _l("Line"), _l("Net premium"), _l("Rate (%)"), _l("Amount"))
     earned = (select(CommissionLine.id.label("line_id"), CommissionLine.earned_on.label("day"),
                      literal("earned").label("movement"), CommissionLine.amount.label("amount"))
@@ -161,7 +161,7 @@ def balances(session: Session, at: date) -> Iterator[list]:
     then that does not pay those calls (an overpayment, an advance). An
     allocation counts from the day its payment was received. Settled
     accounts are left out."""
-    yield _header(_l("Client reference"), _l("Client"), _l("Due"), _l("Paid"), _l("Outstanding"), _l("Credit"))
+    yield _header(_l("Client reference"), _l("Client"), _l("Amount called"), _l("Paid"), _l("Outstanding"), _l("Credit"))
     valid = and_(Payment.received_on <= at,
                  or_(Payment.status == PaymentStatus.RECORDED.value, Payment.refunded_on > at))
     counted = and_(PremiumCall.due_date <= at,

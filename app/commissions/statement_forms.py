@@ -90,7 +90,7 @@ PROBLEMS = {
     "stale": _l("Someone changed this dispute meanwhile: reload the page and try again."),
     "note_required": _l("Write the note."),
     "note_too_long": _l("A note is 5,000 characters at most."),
-    "reason_required": _l("Say why the claim is abandoned."),
+    "reason_required": _l("Say why the dispute is abandoned."),
     "recovered_required": _l("Give the amount recovered (0 if none)."),
     "recovered_negative": _l("The amount recovered cannot be negative."),
     "recovered_over_claim": _l("The amount recovered cannot be more than the amount claimed."),
@@ -212,4 +212,4 @@ class ResolveForm(FlaskForm):
 
 class AbandonForm(FlaskForm):
     version = VersionField()
-    reason = TextAreaField(_l("Why is the claim abandoned?"), validators=[Length(max=NOTE_MAX)])
+    reason = TextAreaField(_l("Why is the dispute abandoned?"), validators=[Length(max=NOTE_MAX)])
