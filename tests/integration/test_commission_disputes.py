@@ -92,9 +92,9 @@ def test_a_missing_line_is_claimed_in_full_and_abandoned_with_a_reason(admin_cli
     dispute = the_dispute(bound, tenant, dispute_id)
     assert dispute.amount == D("50.00")
     url = f"/commissions/disputes/{dispute_id}/abandon"
-    assert "Abandon the claim of €50.00?" in admin_client.get(url).text
+    assert "Abandon the dispute over €50.00?" in admin_client.get(url).text
     no_reason = admin_client.post(url, data={"version": str(dispute.version), "reason": ""})
-    assert no_reason.status_code == 422 and "Say why the claim is abandoned." in no_reason.text
+    assert no_reason.status_code == 422 and "Say why the dispute is abandoned." in no_reason.text
     assert admin_client.post(url, data={"version": str(dispute.version),
                                         "reason": "Contract cancelled by the insurer."}).status_code == 303
     dispute = the_dispute(bound, tenant, dispute_id)
