@@ -3,12 +3,13 @@ calls: one :class:`NonPaymentProcedure` per call, each step's date as it
 happened, on the contract's timeline and in the audit log.
 
 The daily pass (:func:`run_daily`) takes, for every open overdue call of a
-contract in force, the steps due that day (:func:`app.billing.rules.due_actions`):
-the firm's reminder email, the formal notice (automatic from its earliest
-legal day; the handler may send it from the dashboard on a day the pass has
-not reached yet, never earlier), the suspension of cover, the day the
-contract becomes cancellable. A step done is recorded, so a second pass the
-same day does nothing. The cancellation itself is the handler's decision,
+contract in force, the steps due that day
+(:func:`app.billing.nonpayment_rules.due_actions`): the firm's reminder
+email, the formal notice (automatic from its earliest legal day; the handler
+may send it from the dashboard on a day the pass has not reached yet, never
+earlier), the suspension of cover, the day the contract becomes cancellable.
+A step done is recorded, so a second pass the same day does nothing. The
+cancellation itself is the handler's decision,
 through the contracts area's cancellation (ground ``non_payment``).
 
 Payment at any step stops the procedure and lifts the suspension (cover
@@ -33,10 +34,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
 from app.billing import dunning_notices as notices
-from app.billing import rules
+from app.billing import nonpayment_rules, rules
 from app.billing.errors import BillingError
 from app.billing.models import BillingSettings, CallKind, NonPaymentProcedure, PremiumCall
-from app.billing.rules import Action, Step
+from app.billing.nonpayment_rules import Action, Step
 from app.contracts import services as contracts
 from app.contracts.models import CancellationGround, Contract, ContractStatus
 from tenants import bound_schema
@@ -54,7 +55,7 @@ OBJECT = "nonpayment_procedure"
 def reminder_days(session: Session) -> int:
     """The firm's reminder delay (billing settings), 5 days by default."""
     settings = session.get(BillingSettings, 1)
-    return settings.reminder_days if settings is not None else rules.DEFAULT_REMINDER_DAYS
+    return settings.reminder_days if settings is not None else nonpayment_rules.DEFAULT_REMINDER_DAYS
 
 
 def procedure_of(session: Session, call_id: int, *, lock: bool = False) -> NonPaymentProcedure | None:
@@ -62,12 +63,12 @@ def procedure_of(session: Session, call_id: int, *, lock: bool = False) -> NonPa
     return session.scalars(query.with_for_update() if lock else query).first()
 
 
-def progress_of(procedure: NonPaymentProcedure | None, call: PremiumCall) -> rules.Progress:
+def progress_of(procedure: NonPaymentProcedure | None, call: PremiumCall) -> nonpayment_rules.Progress:
     if procedure is None:
-        return rules.Progress(call.due_date)
-    return rules.Progress(call.due_date, procedure.reminder_sent_on, procedure.formal_notice_sent_on,
-                          procedure.suspended_on, procedure.cancellable_on, procedure.cancelled_on,
-                          procedure.stopped_on, procedure.stop_reason)
+        return nonpayment_rules.Progress(call.due_date)
+    return nonpayment_rules.Progress(call.due_date, procedure.reminder_sent_on, procedure.formal_notice_sent_on,
+                                     procedure.suspended_on, procedure.cancellable_on, procedure.cancelled_on,
+                                     procedure.stopped_on, procedure.stop_reason)
 
 
 def late_calls(today: date):
@@ -109,7 +110,7 @@ def ensure(session: Session, call: PremiumCall, today: date) -> NonPaymentProced
 
 
 def _restage(session: Session, procedure: NonPaymentProcedure, call: PremiumCall, today: date) -> None:
-    procedure.step = rules.stage(progress_of(procedure, call), today, reminder_days(session)).value
+    procedure.step = nonpayment_rules.stage(progress_of(procedure, call), today, reminder_days(session)).value
 
 
 def _event(session: Session, actor, case: notices.Case, summary: str, step: str, **details) -> None:
@@ -141,8 +142,8 @@ def _formal_notice(session: Session, actor, case: notices.Case, *, today: date, 
     procedure, call = case.procedure, case.call
     procedure.formal_notice_sent_on, procedure.formal_notice_letter_id = today, letter.id
     with force_locale(locale):
-        dates = {"suspended": format_date(rules.suspended_from(today)),
-                 "cancellable": format_date(rules.cancellable_from(today))}
+        dates = {"suspended": format_date(nonpayment_rules.suspended_from(today)),
+                 "cancellable": format_date(nonpayment_rules.cancellable_from(today))}
         summary = (_("Formal notice (L113-3) for premium %(reference)s sent to %(email)s: unpaid, cover is suspended "
                      "from %(suspended)s and the contract may be cancelled from %(cancellable)s.",
                      reference=call.reference, email=sent_to, **dates) if sent_to else
@@ -159,7 +160,7 @@ def _formal_notice(session: Session, actor, case: notices.Case, *, today: date, 
 
 def _suspension(session: Session, actor, case: notices.Case, *, today: date, tenant, locale: str) -> None:
     procedure, contract = case.procedure, case.contract
-    start = rules.suspended_from(procedure.formal_notice_sent_on)
+    start = nonpayment_rules.suspended_from(procedure.formal_notice_sent_on)
     procedure.suspended_on = start
     if contract.status == ContractStatus.ACTIVE.value:
         with force_locale(locale):
@@ -174,7 +175,7 @@ def _suspension(session: Session, actor, case: notices.Case, *, today: date, ten
 
 def _cancellable(session: Session, actor, case: notices.Case, *, today: date, tenant, locale: str) -> None:
     procedure = case.procedure
-    procedure.cancellable_on = rules.cancellable_from(procedure.formal_notice_sent_on)
+    procedure.cancellable_on = nonpayment_rules.cancellable_from(procedure.formal_notice_sent_on)
     with force_locale(locale):
         summary = _("Premium %(reference)s still unpaid: the contract may be cancelled for non-payment from "
                     "%(day)s (L113-3).", reference=case.call.reference, day=format_date(procedure.cancellable_on))
@@ -193,7 +194,7 @@ def advance(session: Session, actor, call: PremiumCall, *, today: date, tenant, 
     """Take the steps due on ``today`` for one overdue call; return them."""
     procedure = ensure(session, call, today)
     case = notices.Case.of(session, call, procedure)
-    done = rules.due_actions(progress_of(procedure, call), today, reminder_days(session))
+    done = nonpayment_rules.due_actions(progress_of(procedure, call), today, reminder_days(session))
     for action in done:
         STEPS[action](session, actor, case, today=today, tenant=tenant, locale=locale)
     _restage(session, procedure, call, today)
@@ -240,7 +241,7 @@ def send_formal_notice(session: Session, actor, call_id: int, *, today: date, te
     its earliest legal day (``notice_too_early``) or when already sent."""
     call = _open_call(session, call_id, today)
     procedure = ensure(session, call, today)
-    problem = rules.formal_notice_refusal(progress_of(procedure, call), today)
+    problem = nonpayment_rules.formal_notice_refusal(progress_of(procedure, call), today)
     if problem:
         raise BillingError(problem)
     _formal_notice(session, actor, notices.Case.of(session, call, procedure), today=today, tenant=tenant,
@@ -261,7 +262,7 @@ def cancel_contract(session: Session, actor, call_id: int, *, effective_on: date
 
     call = _open_call(session, call_id, today)
     procedure = ensure(session, call, today)
-    problem = rules.cancellation_refusal(progress_of(procedure, call), effective_on)
+    problem = nonpayment_rules.cancellation_refusal(progress_of(procedure, call), effective_on)
     if problem:
         raise BillingError(problem)
     with force_locale(locale):
@@ -303,7 +304,7 @@ def _lift(session: Session, actor, case: notices.Case, today: date, locale: str)
     procedure, contract = case.procedure, case.contract
     if contract.status != ContractStatus.SUSPENDED.value or _still_suspended_by_another(session, procedure):
         return False
-    procedure.cover_resumes_at = rules.cover_resumes_at(today)
+    procedure.cover_resumes_at = nonpayment_rules.cover_resumes_at(today)
     with force_locale(locale):
         reason = _("Premium %(reference)s paid: cover resumes at noon on %(day)s (Code des assurances, L113-3).",
                    reference=case.call.reference, day=format_date(today + timedelta(days=1), "long"))

@@ -4,9 +4,10 @@ procedure's stage, days late, the next step and its first day; filters
 the rows of its export, and a contract's procedures for its page.
 
 The stage is computed from the procedure's recorded dates and today
-(:func:`app.billing.rules.stage`), so the list is right even on a morning
-the daily job has not run yet. A firm has hundreds of overdue calls, not
-millions: the stage filter and pages are applied to the computed rows.
+(:func:`app.billing.nonpayment_rules.stage`), so the list is right even on
+a morning the daily job has not run yet. A firm has hundreds of overdue
+calls, not millions: the stage filter and pages are applied to the computed
+rows.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.billing import dunning, rules
+from app.billing import dunning, nonpayment_rules
 from app.billing.models import NonPaymentProcedure, PremiumCall
-from app.billing.rules import Action, Step
+from app.billing.nonpayment_rules import Action, Step
 from app.catalog.models import Insurer
 from app.contracts.models import Contract
 from app.crm.models import Client
@@ -111,14 +112,15 @@ def _query() -> Select:
 def _row(result, today: date, reminder_days: int) -> OverdueRow:
     call, procedure, contract, payer_name, payer_reference, insurer_name = result
     progress = dunning.progress_of(procedure, call)
-    stage = rules.stage(progress, today, reminder_days)
+    stage = nonpayment_rules.stage(progress, today, reminder_days)
     in_force = contract.status in dunning.IN_FORCE
     return OverdueRow(
         call=call, procedure=procedure, contract=contract, payer_name=payer_name, payer_reference=payer_reference,
-        insurer_name=insurer_name, stage=stage.value, next_step=rules.next_action(progress, reminder_days),
+        insurer_name=insurer_name, stage=stage.value,
+        next_step=nonpayment_rules.next_action(progress, reminder_days),
         days_late=(today - call.due_date).days,
         can_send_notice=in_force and call.status in dunning.OPEN and call.due_date < today
-        and rules.formal_notice_refusal(progress, today) is None,
+        and nonpayment_rules.formal_notice_refusal(progress, today) is None,
         can_cancel=in_force and stage is Step.CANCELLABLE)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.auth.models import User
-from app.billing import rules
+from app.billing import nonpayment_rules
 from app.billing.models import NonPaymentProcedure, PremiumCall
 from app.catalog.models import Insurer
 from app.columns import utcnow
@@ -151,7 +151,8 @@ def formal_notice_letter(session: Session, actor, case: Case, *, tenant, locale:
             orias=(getattr(tenant, "settings", None) or {}).get("orias"), client=case.payer,
             address=letters.client_address(case.payer), contract=case.contract, insurer=case.insurer, call=case.call,
             subject=subject, paragraphs=[part.strip("\n") for part in body.replace("\r\n", "\n").split("\n\n")],
-            suspended_from=rules.suspended_from(notice_on), cancellable_from=rules.cancellable_from(notice_on),
+            suspended_from=nonpayment_rules.suspended_from(notice_on),
+            cancellable_from=nonpayment_rules.cancellable_from(notice_on),
             last_day=case.call.period_end - timedelta(days=1), signatory=_signatory(session, actor, case), today=today)
     document = documents.store(
         session, actor, content=render_pdf(html), kind=DocumentKind.LETTER, title=subject, client_id=case.payer.id,
@@ -177,7 +178,8 @@ def send_formal_notice(session: Session, actor, case: Case, letter: Letter, *, t
     document, pdf = documents.file_of(session, letter.document_id)
     _queue_email(session, tenant, case.email, letter.subject, "formal_notice_email", locale=locale, case=case,
                  contract_number=case.contract.policy_number or case.contract.reference,
-                 suspended_from=rules.suspended_from(today), cancellable_from=rules.cancellable_from(today),
+                 suspended_from=nonpayment_rules.suspended_from(today),
+                 cancellable_from=nonpayment_rules.cancellable_from(today),
                  attachments=((document.filename, "application/pdf", pdf),))
     letter.sent_at, letter.sent_to = utcnow(), case.email
     _log_email(session, actor, case, letter.subject)
@@ -225,8 +227,8 @@ def notify_insurer(session: Session, actor, case: Case, kind: str, *, tenant, lo
         text = render_template(
             "billing/dunning/insurer.txt", kind=kind, case=case, firm=tenant.name,
             kinds={"notice": NOTICE, "suspension": SUSPENSION, "lifted": LIFTED, "paid": PAID},
-            suspended_from=notice and rules.suspended_from(notice),
-            cancellable_from=notice and rules.cancellable_from(notice))
+            suspended_from=notice and nonpayment_rules.suspended_from(notice),
+            cancellable_from=notice and nonpayment_rules.cancellable_from(notice))
     try:
         message = outbox.enqueue_message(
             session, insurer=case.insurer, subject_type="nonpayment_procedure", subject_id=case.procedure.id,

@@ -300,7 +300,7 @@ class NonPaymentProcedure(Timestamps, db.Model):
     id: Mapped[int] = id_column()
     call_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.premium_call.id", ondelete="CASCADE"))
     contract_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.contract.id", ondelete="CASCADE"))
-    #: one of app.billing.rules.Step
+    #: one of app.billing.nonpayment_rules.Step
     step: Mapped[str] = mapped_column(String(30))
     reminder_sent_on: Mapped[date | None] = mapped_column(Date)
     formal_notice_sent_on: Mapped[date | None] = mapped_column(Date)

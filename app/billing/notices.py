@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.billing import bank_details, rules
+from app.billing import bank_details, nonpayment_rules, rules
 from app.billing.errors import BillingError
 from app.billing.listing import last_day, outstanding_of
 from app.billing.models import CallKind, PremiumCall
@@ -52,7 +52,7 @@ def _context(session: Session, call: PremiumCall, tenant) -> dict:
         "firm_address": settings.get("address"), "period_last_day": last_day(call),
         "amount_due": outstanding_of(call), "kept": call.paid - call.refunded,
         "is_credit": call.kind == CallKind.CREDIT_NOTE.value or call.total < 0,
-        "formal_notice_from": rules.earliest_formal_notice(call.due_date),
+        "formal_notice_from": nonpayment_rules.earliest_formal_notice(call.due_date),
         "bank": bank_details.current(session),
     }
 

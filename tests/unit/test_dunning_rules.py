@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.billing import rules
-from app.billing.rules import Action, Progress, Step
+from app.billing import nonpayment_rules as rules
+from app.billing.nonpayment_rules import Action, Progress, Step
 
 DUE = date(2028, 1, 31)
 REMINDER = date(2028, 2, 5)        # due + 5 (the firm's default)

@@ -17,7 +17,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length
 
 from app.audit import services as audit
-from app.billing import dunning, dunning_listing, rules
+from app.billing import dunning, dunning_listing, nonpayment_rules
 from app.billing.errors import BillingError
 from app.billing.messages import billing_error_message
 from app.billing.models import PremiumCall
@@ -89,7 +89,8 @@ def _call_or_404(call_id: int) -> PremiumCall:
 def _refusal(code: str, call: PremiumCall) -> str:
     message = billing_error_message(code)
     if code == "notice_too_early":
-        message += " " + _("Earliest day: %(day)s.", day=format_date(rules.earliest_formal_notice(call.due_date)))
+        earliest = nonpayment_rules.earliest_formal_notice(call.due_date)
+        message += " " + _("Earliest day: %(day)s.", day=format_date(earliest))
     return message
 
 
@@ -116,7 +117,7 @@ def overdue_notice(call_id: int):
 def _cancel_page(call: PremiumCall, form: CancelForm, status: int = 200):
     row = dunning_listing.row_of(db.session, call.id, date.today())
     progress = dunning.progress_of(row.procedure, call)
-    cancellable_from = (rules.cancellable_from(progress.formal_notice_sent_on)
+    cancellable_from = (nonpayment_rules.cancellable_from(progress.formal_notice_sent_on)
                         if progress.formal_notice_sent_on else None)
     return render_template("billing/overdue/cancel.html", row=row, form=form, cancellable_from=cancellable_from,
                            badges=dunning_listing.STAGE_BADGES), status
