@@ -15,10 +15,11 @@ commission lines into a copy of ``commission_line``.
 (b) ``commissions.statements.reconcile_statement`` on a statement of
 STATEMENT_LINES lines for one insurer and month (matched lines, under-paid
 ones, ours missing from it, lines unknown to us), against two baselines of
-the same run: the pure matching (:func:`app.commissions.rules.reconcile` on
-the same lines already in memory), and the same matching done by PostgreSQL
-(the statement copied into a temporary table, one ``INSERT ... SELECT`` with
-a full outer join writing the outcomes into a copy of ``statement_line``).
+the same run: the pure matching
+(:func:`app.commissions.reconciliation_rules.reconcile` on the same lines
+already in memory), and the same matching done by PostgreSQL (the statement
+copied into a temporary table, one ``INSERT ... SELECT`` with a full outer
+join writing the outcomes into a copy of ``statement_line``).
 
 Everything happens in a scratch firm, deleted at the end.
 """
@@ -299,7 +300,7 @@ def reconciliation(session, insurer_id: int, month: date) -> dict:
     """Time reconcile_statement, the pure matching and the SQL floor on the same statement."""
     from sqlalchemy import func, select
 
-    from app.commissions import rules
+    from app.commissions import reconciliation_rules as rules
     from app.commissions.models import StatementLine
     from app.commissions.statements import reconcile_statement
 
@@ -399,9 +400,9 @@ def render(result: dict, number: int, context: dict) -> list[str]:
         f"`reconcile_statement` for one insurer and month: {r['expected']} commission lines of ours due in the month;",
         f"the statement has {STATEMENT_LINES - UNKNOWN} of them ({UNDERPAID} a euro short), lacks {MISSING},"
         f" and has {UNKNOWN} lines",
-        "of policies we do not have. It reads our lines in one query, matches with `app.commissions.rules.reconcile`",
-        "(dicts, O(n)), writes the outcome lines by `COPY` and the totals, and commits. Outcomes: "
-        + counts + " (the same in the three runs, checked).",
+        "of policies we do not have. It reads our lines in one query, matches with",
+        "`app.commissions.reconciliation_rules.reconcile` (dicts, O(n)), writes the outcome lines by `COPY` and the",
+        "totals, and commits. Outcomes: " + counts + " (the same in the three runs, checked).",
         "",
         "| measure | seconds | lines per second |",
         "|---|---:|---:|",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.catalog.models import Insurer
-from app.commissions import rules
+from app.commissions import reconciliation_rules, rules
 from app.commissions.models import (CommissionDispute, DisputeNote, DisputeStatus, InsurerStatement,
                                     StatementLine)
 
@@ -41,7 +41,7 @@ def on_line(session: Session, line_id: int) -> CommissionDispute | None:
 def claim_for(line: StatementLine) -> Decimal:
     """The amount a dispute on ``line`` claims; DisputeError when there is nothing to claim."""
     try:
-        return rules.claim_amount(line.status, line.difference or Decimal(0))
+        return reconciliation_rules.claim_amount(line.status, line.difference or Decimal(0))
     except rules.CommissionRuleError as exc:
         raise DisputeError(exc.code) from exc
 
@@ -103,7 +103,7 @@ def resolve(session: Session, actor, dispute: CommissionDispute, *, version: int
     if recovered is None:
         raise DisputeError("recovered_required")
     try:
-        rules.check_recovery(dispute.amount, recovered)
+        reconciliation_rules.check_recovery(dispute.amount, recovered)
     except rules.CommissionRuleError as exc:
         raise DisputeError(exc.code) from exc
     if resolved_on is None or resolved_on > today:

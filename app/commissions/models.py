@@ -209,7 +209,7 @@ class StatementLine(Timestamps, db.Model):
     received: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     expected: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     difference: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    #: one of app.commissions.rules.LineStatus ("missing_from_statement" is 22 characters)
+    #: one of app.commissions.reconciliation_rules.LineStatus ("missing_from_statement" is 22 characters)
     status: Mapped[str] = mapped_column(String(30))
     commission_line_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("tenant.commission_line.id", ondelete="SET NULL"))

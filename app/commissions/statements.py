@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from app import spreadsheets
 from app.audit import services as audit
 from app.catalog.models import Insurer
-from app.commissions import rules
+from app.commissions import reconciliation_rules
 from app.commissions.models import (CommissionDispute, CommissionLine, InsurerStatement, StatementLine,
                                     StatementMapping)
 from app.commissions.statement_formats import Mapping, Parsed, StatementRow, file_kind, parse
@@ -139,7 +139,7 @@ COPY_TYPES = ("int8", "int4", "varchar", "date", "numeric", "varchar", "numeric"
               "varchar", "int8")
 
 
-def _line_values(outcome: rules.ReconciledLine, ours, theirs: StatementRow | None) -> tuple:
+def _line_values(outcome: reconciliation_rules.ReconciledLine, ours, theirs: StatementRow | None) -> tuple:
     """A StatementLine's columns (LINE_COLUMNS): the statement's values, ours for a missing line."""
     if theirs is None:
         return (None, (ours.policy_number or "")[:60], ours.due_date, ours.base_net, ours.display_name[:200],
@@ -151,23 +151,25 @@ def _line_values(outcome: rules.ReconciledLine, ours, theirs: StatementRow | Non
 
 
 def _reconcile(expected_rows: list, rows: Sequence[StatementRow], insurer_id: int, by_month: bool
-               ) -> tuple[rules.Reconciliation, list[tuple]]:
-    """Run :func:`rules.reconcile` and turn its outcomes into StatementLine values."""
+               ) -> tuple[reconciliation_rules.Reconciliation, list[tuple]]:
+    """Run :func:`reconciliation_rules.reconcile` and turn its outcomes into StatementLine values."""
     key = str(insurer_id)
     ours, theirs = {}, {}
     expected = []
     for row in expected_rows:
-        net = rules.expected_net(row.amount, row.reversed_amount)
+        net = reconciliation_rules.expected_net(row.amount, row.reversed_amount)
         if net != 0:
-            line = rules.CommissionLine(key, row.policy_number or "", rules.match_date(row.due_date, by_month), net)
+            day = reconciliation_rules.match_date(row.due_date, by_month)
+            line = reconciliation_rules.CommissionLine(key, row.policy_number or "", day, net)
             expected.append(line)
             ours[id(line)] = row
     received = []
     for row in rows:
-        line = rules.CommissionLine(key, row.policy_number, rules.match_date(row.due_date, by_month), row.amount)
+        day = reconciliation_rules.match_date(row.due_date, by_month)
+        line = reconciliation_rules.CommissionLine(key, row.policy_number, day, row.amount)
         received.append(line)
         theirs[id(line)] = row
-    result = rules.reconcile(expected, received)
+    result = reconciliation_rules.reconcile(expected, received)
     values = [_line_values(outcome, ours.get(id(outcome.expected)), theirs.get(id(outcome.statement)))
               for outcome in result.lines]
     return result, values
@@ -190,34 +192,34 @@ def copy_lines(session: Session, statement_id: int, values: list[tuple]) -> None
             copy.write_row((statement_id, *item))
 
 
-def _money(totals: rules.Totals, count: int) -> dict:
+def _money(totals: reconciliation_rules.Totals, count: int) -> dict:
     return {"count": count, "expected": str(totals.expected), "received": str(totals.received),
             "difference": str(totals.difference)}
 
 
-def totals_json(result: rules.Reconciliation) -> dict:
+def totals_json(result: reconciliation_rules.Reconciliation) -> dict:
     """``InsurerStatement.totals``: per status, and ``all`` for the whole statement."""
     data = {status: _money(totals, totals.counts[status])
-            for status, totals in rules.status_totals(result.lines).items()}
-    whole = rules.add_up(list(result.totals.values()))
+            for status, totals in reconciliation_rules.status_totals(result.lines).items()}
+    whole = reconciliation_rules.add_up(list(result.totals.values()))
     data["all"] = _money(whole, sum(whole.counts.values())) | {"counts": whole.counts}
     return data
 
 
-def totals_of(statement: InsurerStatement) -> rules.Totals:
+def totals_of(statement: InsurerStatement) -> reconciliation_rules.Totals:
     """A statement's totals read back from its ``totals``."""
     whole = statement.totals.get("all", {})
-    return rules.Totals(Decimal(whole.get("expected", "0")), Decimal(whole.get("received", "0")),
-                        {status.value: statement.totals.get(status.value, {}).get("count", 0)
-                         for status in rules.LineStatus})
+    return reconciliation_rules.Totals(Decimal(whole.get("expected", "0")), Decimal(whole.get("received", "0")),
+                                       {status.value: statement.totals.get(status.value, {}).get("count", 0)
+                                        for status in reconciliation_rules.LineStatus})
 
 
-def status_part(statement: InsurerStatement, status: str | None) -> rules.Totals | None:
+def status_part(statement: InsurerStatement, status: str | None) -> reconciliation_rules.Totals | None:
     """The totals of one status of a statement, read back from its ``totals``."""
     if not status:
         return None
     part = statement.totals.get(status, {})
-    return rules.Totals(Decimal(part.get("expected", "0")), Decimal(part.get("received", "0")))
+    return reconciliation_rules.Totals(Decimal(part.get("expected", "0")), Decimal(part.get("received", "0")))
 
 
 def _summary(statement: InsurerStatement) -> dict:
@@ -314,7 +316,7 @@ def _filtered(query, filters: StatementFilters):
 
 
 def statements_page(session: Session, filters: StatementFilters, page: int, per_page: int
-                    ) -> tuple[list[tuple[InsurerStatement, str]], int, rules.Totals]:
+                    ) -> tuple[list[tuple[InsurerStatement, str]], int, reconciliation_rules.Totals]:
     """One page of statements, newest month first, with the insurer's name;
     their count; the totals of every statement the filters keep."""
     query = _filtered(select(InsurerStatement, Insurer.name).join(Insurer, Insurer.id == InsurerStatement.insurer_id),
@@ -322,7 +324,7 @@ def statements_page(session: Session, filters: StatementFilters, page: int, per_
     rows = [tuple(row) for row in session.execute(
         query.order_by(InsurerStatement.month.desc(), Insurer.name).limit(per_page).offset((page - 1) * per_page))]
     every = session.scalars(_filtered(select(InsurerStatement), filters)).all()
-    return rows, len(every), rules.add_up([totals_of(statement) for statement in every])
+    return rows, len(every), reconciliation_rules.add_up([totals_of(statement) for statement in every])
 
 
 def statement_years(session: Session) -> list[int]:

@@ -10,8 +10,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.commissions import rules
-from app.commissions.rules import CommissionLine, CommissionRuleError, LineStatus
+from app.commissions import reconciliation_rules as rules
+from app.commissions.reconciliation_rules import CommissionLine, LineStatus
+from app.commissions.rules import CommissionRuleError
 
 JAN = date(2026, 1, 1)
 

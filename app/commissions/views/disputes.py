@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.commissions import disputes, rules, statements
+from app.commissions import disputes, reconciliation_rules, statements
 from app.commissions.disputes import DisputeError, DisputeFilters
 from app.commissions.statement_forms import (DISPUTE_STATUS_LABELS, AbandonForm, NoteForm, OpenDisputeForm,
                                              ResolveForm, add_error, problem_message)
@@ -79,7 +79,7 @@ def dispute_list():
     rows, total, claimed = disputes.disputes_page(db.session, filters, page, PER_PAGE)
     return render_template("commissions/disputes/index.html", rows=rows, total=total, claimed=claimed, page=page,
                            per_page=PER_PAGE, filters=filters, insurers=statements.insurers(db.session),
-                           today=date.today(), age=rules.age_in_days,
+                           today=date.today(), age=reconciliation_rules.age_in_days,
                            list_url=lambda **changes: _args_url("commissions.dispute_list", **changes))
 
 
@@ -94,7 +94,7 @@ def render_dispute(dispute, status: int = 200, note_form: NoteForm | None = None
                            found=disputes.statement_of(db.session, dispute), notes=disputes.notes_of(db.session,
                                                                                                    dispute.id),
                            note_form=note_form or NoteForm(formdata=None), today=date.today(),
-                           age=rules.age_in_days), status
+                           age=reconciliation_rules.age_in_days), status
 
 
 @bp.get("/disputes/<int:dispute_id>")
