@@ -225,7 +225,7 @@ def _xlsx(response) -> list[tuple]:
 def test_premium_calls_journal(admin_client, known):
     rows = _csv(admin_client.get("/premiums/reports/calls.csv", query_string=QUARTER))
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["Call", "Issued on", "Due date"] and "Net premium" in header
+    assert header[:3] == ["Premium call", "Issued on", "Due date"] and "Net premium" in header
     assert [row[2] for row in body] == ["2020-01-05", "2020-01-10", "2020-01-20", "2020-02-10", "2020-02-20",
                                         "2020-03-05"]
     cancelled = body[2]
@@ -264,7 +264,7 @@ def test_commissions_journal_by_insurer(admin_client, known):
 
 def test_balances_at_a_date(admin_client, known):
     rows = _csv(admin_client.get("/premiums/reports/balances.csv", query_string={"at": "2020-02-28"}))
-    assert rows[0] == ["Client reference", "Client", "Due", "Paid", "Outstanding", "Credit"]
+    assert rows[0] == ["Client reference", "Client", "Amount called", "Paid", "Outstanding", "Credit"]
     assert [row[1:] for row in rows[1:]] == [["Martin Léa", "1613,00", "168,00", "1445,00", "30,00"]]
     later = _xlsx(admin_client.get("/premiums/reports/balances.xlsx", query_string={"at": "2020-03-31"}))
     assert [row[1:] for row in later[1:]] == [("Martin Léa", 1430, 168, 1262, 30)]
