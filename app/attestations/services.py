@@ -27,6 +27,7 @@ from app.crm.models import Client
 from app.documents import services as documents
 from app.documents.models import DocumentKind
 from app.letters.services import render_pdf
+from app.settings import branding
 
 
 class AttestationError(Exception):
@@ -71,7 +72,7 @@ def issue(session: Session, actor, contract: Contract, *, valid_from: date, vali
         raise AttestationError("missing_mentions", missing)
     code = _new_code(session)
     verify_url = verify_url_for(code)
-    html = render_template("documents/attestation.html", firm=tenant.name, orias=(tenant.settings or {}).get("orias"),
+    html = render_template("documents/attestation.html", header=branding.document_header(session, tenant),
                            title=title_for(contract.line), line=contract.line, details=details, code=code,
                            verify_url=verify_url, qr=qr_svg(verify_url), today=date.today())
     stored = documents.store(session, actor, content=render_pdf(html), kind=DocumentKind.ATTESTATION,

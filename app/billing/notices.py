@@ -30,6 +30,7 @@ from app.crm.models import Client, Interaction, InteractionKind
 from app.letters.pdf import render_pdf
 from app.letters.services import client_address
 from app.mail.services import queue_email
+from app.settings import branding
 
 #: a call in one of these has nothing to announce
 CLOSED = (rules.CallStatus.CANCELLED.value, rules.CallStatus.REFUNDED.value)
@@ -48,8 +49,8 @@ def _context(session: Session, call: PremiumCall, tenant) -> dict:
     return {
         "call": call, "contract": contract, "client": client, "address": client_address(client),
         "insurer": session.get(Insurer, call.insurer_id), "line": line_definition(call.line).label,
-        "firm": tenant.name, "orias": settings.get("orias"), "siren": settings.get("siren"),
-        "firm_address": settings.get("address"), "period_last_day": last_day(call),
+        "firm": tenant.name, "header": branding.document_header(session, tenant), "siren": settings.get("siren"),
+        "period_last_day": last_day(call),
         "amount_due": outstanding_of(call), "kept": call.paid - call.refunded,
         "is_credit": call.kind == CallKind.CREDIT_NOTE.value or call.total < 0,
         "formal_notice_from": nonpayment_rules.earliest_formal_notice(call.due_date),

@@ -1,4 +1,5 @@
-"""PDF from HTML with WeasyPrint, reading nothing but the app's static files."""
+"""PDF from HTML with WeasyPrint, reading nothing but the app's static files
+(and ``data:`` URIs, whose bytes are in the document itself)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serve the app's own static files to WeasyPrint; refuse anything else
+    """Serve the app's own static files to WeasyPrint, and decode ``data:``
+    URIs (such as the firm's logo in a PDF's header); refuse anything else
     (no network, no file outside ``static/``)."""
 
     def __init__(self, static_root: str | Path) -> None:
@@ -21,6 +23,8 @@ class StaticOnlyFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
+        if parts.scheme == "data":  # urllib's DataHandler decodes it: nothing is read from outside
+            return super().fetch(url, headers)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or self.root not in path.parents or not path.is_file():
             raise ValueError(f"not one of the app's static files: {url}")

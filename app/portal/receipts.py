@@ -44,7 +44,7 @@ def receipt_pdf(session: Session, line: premiums.PaymentLine, tenant) -> bytes:
     settings = getattr(tenant, "settings", None) or {}
     return render_pdf(render_template(
         "portal/pdf/receipt.html", payment=payment, calls=line.calls, client=client, address=client_address(client),
-        firm=branding.brand_of(tenant), siren=settings.get("siren"), number=number(payment),
+        header=branding.document_header(session, tenant), siren=settings.get("siren"), number=number(payment),
         method=METHOD_LABELS.get(payment.method, payment.method), issued_at=utcnow()))
 
 

@@ -5,6 +5,7 @@ the logo as a document of the firm's own storage."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.documents import services as documents
 from app.documents.models import Document, DocumentKind
+from app.documents.storage import StorageError
 from app.settings import rules
 from tenants.models import Tenant
 
@@ -53,6 +55,38 @@ def brand_of(tenant) -> Brand:
 def logo(session: Session, tenant) -> Document | None:
     document_id = (getattr(tenant, "settings", None) or {}).get("logo_document_id")
     return session.get(Document, document_id) if document_id else None
+
+
+def logo_data_uri(session: Session, tenant) -> str | None:
+    """The firm's logo as a ``data:`` URI (base64, its stored PNG or JPEG
+    type) for the PDFs: WeasyPrint reads it without fetching any URL. None
+    without a logo, or when its file is gone or of another type."""
+    document = logo(session, tenant)
+    if document is None or document.content_type not in LOGO_TYPES:
+        return None
+    try:
+        content = documents.content_of(session, document)
+    except StorageError:
+        return None
+    return f"data:{document.content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What the PDFs' shared header (``documents/_firm_header.html``) shows."""
+    brand: Brand
+    logo: str | None
+    accent: str
+
+
+def document_header(session: Session, tenant) -> DocumentHeader:
+    """The firm's identity for a PDF's header: the brand, its logo as a data
+    URI, and the accent colour for the header's rule and titles — the firm's
+    colour when it reads on white paper (WCAG 4.5:1), else the default."""
+    brand = brand_of(tenant)
+    readable = rules.contrast_ratio(brand.colour, "#ffffff") >= rules.MIN_TEXT_CONTRAST
+    return DocumentHeader(brand=brand, logo=logo_data_uri(session, tenant),
+                          accent=brand.colour if readable else rules.DEFAULT_COLOUR)
 
 
 def _store_logo(session: Session, actor, content: bytes, filename: str) -> int:

@@ -8,6 +8,7 @@ import re
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#0b3d91"
+MIN_TEXT_CONTRAST = 4.5
 
 
 def normalise_colour(value: str | None) -> str | None:
