@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.catalog.views import bp as catalog_bp
     from app.claims.views import bp as claims_bp
     from app.commissions.views import bp as commissions_bp
+    from app.complaints.views import bp as complaints_bp
     from app.contracts.views import bp as contracts_bp
     from app.crm.views import bp as crm_bp
     from app.devmail.views import bp as devmail_bp
@@ -97,7 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (web_bp, home_bp, platform_bp, auth_bp, settings_bp, devmail_bp,
                       crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp,
                       letters_bp, attestations_bp, renewals_bp, api_keys_bp, insurer_api_bp, billing_bp,
-                      commissions_bp, portal_bp, client_portal_bp, client_requests_bp, claims_bp):
+                      commissions_bp, portal_bp, client_portal_bp, client_requests_bp, claims_bp,
+                      complaints_bp):
         app.register_blueprint(blueprint)
 
 

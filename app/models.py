@@ -10,6 +10,7 @@ from app.claims.models import Claim, ClaimAttachment, ClaimMessage
 from app.commissions.models import (Beneficiary, CommissionDispute, CommissionLine, CommissionShare,
                                     ContractBeneficiary, InsurerStatement, Payout, ShareRule, StatementLine,
                                     StatementMapping)
+from app.complaints.models import Complaint
 from app.contracts.models import (Attestation, Cancellation, Clause, Contract, ContractClause, ContractEvent,
                                   ContractVersion, Endorsement, Letter, LetterTemplate, RenewalNotice)
 from app.crm.models import Client, Contact, CrossSellDismissal, Interaction, Task
@@ -25,7 +26,7 @@ __all__ = [
     "BankLine", "BankStatement", "Beneficiary", "BillingRun", "BillingSettings", "CommissionDispute",
     "CommissionLine", "CommissionShare", "ContractBeneficiary", "InsurerStatement", "NonPaymentProcedure", "Payout",
     "ShareRule", "StatementLine", "StatementMapping", "StripeEvent", "StripeIntent",
-    "Claim", "ClaimAttachment", "ClaimMessage",
+    "Claim", "ClaimAttachment", "ClaimMessage", "Complaint",
     "AdviceDocument", "Attestation", "AuditEntry", "Cancellation", "Clause", "Client", "CommissionAgreement",
     "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
     "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",

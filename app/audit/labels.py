@@ -144,10 +144,15 @@ ACTION_LABELS = {
     "bank_line.ignore": _l("Bank line set aside"),
     "bank_line.unignore": _l("Bank line brought back"),
     "bank_line.export": _l("Bank lines exported"),
+    "complaint.file": _l("Complaint received"),
+    "complaint.acknowledge": _l("Complaint acknowledged"),
+    "complaint.answer": _l("Complaint answered"),
+    "complaint.close": _l("Complaint closed"),
 }
 
 OBJECT_LABELS = {
     "user": _l("Colleague"),
+    "complaint": _l("Complaint"),
     "client": _l("Client"),
     "document": _l("Document"),
     "insurer": _l("Insurer"),

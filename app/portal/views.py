@@ -254,4 +254,4 @@ def end_session(session_id: int):
     return redirect(url_for("portal.account"), code=303)
 
 
-from app.portal import cancellation_views, claim_views, payment_views, request_views  # noqa: E402,F401  (routes on this blueprint)
+from app.portal import cancellation_views, claim_views, complaint_views, payment_views, request_views  # noqa: E402,F401  (routes on this blueprint)

@@ -25,7 +25,7 @@ NAVIGATION = [
     ("billing.index", _l("Premiums"), None),
     ("commissions.index", _l("Commissions"), None),
     ("claims.index", _l("Claims"), None),
-    (None, _l("Complaints"), None),
+    ("complaints.index", _l("Complaints"), None),
     ("catalog.index", _l("Insurers"), None),
     ("settings.team", _l("Settings"), Permission.MANAGE_TEAM),
 ]
