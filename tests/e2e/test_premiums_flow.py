@@ -137,7 +137,7 @@ def test_a_month_generated_with_its_progress_bar_a_transfer_recorded_the_call_pa
     # 1. Premiums › Generate a month: preview the chosen month.
     page.get_by_role("link", name="Premiums", exact=True).click()
     page.wait_for_url(live_server.tenant_url(tenant.slug, "/premiums/"))
-    page.get_by_role("link", name="Generate a month", exact=True).click()
+    page.get_by_role("navigation", name="Premiums").get_by_role("link", name="Generate a month", exact=True).click()
     page.wait_for_url(re.compile(r".*/premiums/generate$"))
     page.fill("#month", MONTH.strftime("%Y-%m"))
     page.get_by_test_id("month-form").locator("button[type=submit]").click()
