@@ -381,7 +381,8 @@ def render(result: dict, number: int, context: dict) -> list[str]:
         f"- Workers booted during the measured phases (none expected: no recycling): {result['recycled']}.",
         f"- Seeding (firm, {result['members']} clients, {2 * result['members']} contracts, portal accounts):"
         f" {result['seeding']:.1f} s, not counted.",
-        "- Every portal request also writes: the session's `last_seen_at` is updated and committed.",
+        "- A session's `last_seen_at` is written at most once a minute (`app.portal.rules.SESSION_TOUCH_INTERVAL`),",
+        "  not on every request.",
         "- The load generator shares the cores with gunicorn and PostgreSQL: the baseline is as much",
         "  a measure of the generator as of gunicorn, which is why the ratios, not the raw rates, carry over.",
         "",
