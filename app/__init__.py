@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.insurer_api.views import bp as insurer_api_bp
     from app.letters.views import bp as letters_bp
     from app.placements.views import bp as placements_bp
+    from app.providers.views import bp as providers_bp
     from app.platform.views import bp as platform_bp
     from app.portal.request_staff_views import bp as client_requests_bp
     from app.portal.staff_views import bp as client_portal_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.quotes.views import bp as quotes_bp
     from app.renewals.views import bp as renewals_bp
     from app.settings.views import bp as settings_bp
+    from app.tasks.views import bp as tasks_bp
     from app.web.views import bp as web_bp
     from app.workspace.views import home_bp
 
@@ -99,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
                       crm_bp, documents_bp, catalog_bp, quotes_bp, placements_bp, contracts_bp,
                       letters_bp, attestations_bp, renewals_bp, api_keys_bp, insurer_api_bp, billing_bp,
                       commissions_bp, portal_bp, client_portal_bp, client_requests_bp, claims_bp,
-                      complaints_bp):
+                      complaints_bp, providers_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
 

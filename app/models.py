@@ -6,7 +6,9 @@ from app.auth.models import User
 from app.billing.models import (BankLine, BankStatement, BillingRun, BillingSettings, NonPaymentProcedure, Payment,
                                 PaymentAllocation, PremiumCall, StripeEvent, StripeIntent)
 from app.catalog.models import CommissionAgreement, Guarantee, Insurer, InsurerContact, LineSetting, Product
-from app.claims.models import Claim, ClaimAttachment, ClaimMessage
+from app.claims.models import (Claim, ClaimAttachment, ClaimDamage, ClaimDispute, ClaimEvent, ClaimMessage,
+                               ClaimPayment, ClaimRecourse, ClaimReserve, DisputeHearing, DisputeProposal,
+                               ExpertMission, LiabilityCase)
 from app.commissions.models import (Beneficiary, CommissionDispute, CommissionLine, CommissionShare,
                                     ContractBeneficiary, InsurerStatement, Payout, ShareRule, StatementLine,
                                     StatementMapping)
@@ -20,13 +22,16 @@ from app.outbox.models import DeliveryAttempt, OutboxMessage
 from app.placements.models import Placement, PlacementNote
 from app.portal.models import ClientRequest, PortalAccount, PortalSession
 from app.portal.payment_models import PortalPayment, SavedPaymentMethod
+from app.providers.models import Provider
 from app.quotes.models import AdviceDocument, NeedsAnalysis, Offer
 
 __all__ = [
     "BankLine", "BankStatement", "Beneficiary", "BillingRun", "BillingSettings", "CommissionDispute",
     "CommissionLine", "CommissionShare", "ContractBeneficiary", "InsurerStatement", "NonPaymentProcedure", "Payout",
     "ShareRule", "StatementLine", "StatementMapping", "StripeEvent", "StripeIntent",
-    "Claim", "ClaimAttachment", "ClaimMessage", "Complaint",
+    "Claim", "ClaimAttachment", "ClaimDamage", "ClaimDispute", "ClaimEvent", "ClaimMessage", "ClaimPayment",
+    "ClaimRecourse", "ClaimReserve", "DisputeHearing", "DisputeProposal", "ExpertMission", "LiabilityCase",
+    "Complaint", "Provider",
     "AdviceDocument", "Attestation", "AuditEntry", "Cancellation", "Clause", "Client", "CommissionAgreement",
     "Contact", "Contract", "ContractClause", "ContractEvent", "ContractVersion", "CrossSellDismissal",
     "DeliveryAttempt", "Document", "Endorsement", "Guarantee", "InboundRequest", "Insurer", "InsurerApiKey",

@@ -16,6 +16,9 @@ STATUS_LABELS = {"declared": _l("Declared"), "in_progress": _l("Being handled"),
                  "with_insurer": _l("With the insurer"), "settled": _l("Settled"), "closed": _l("Closed")}
 STATUS_BADGES = {"declared": "text-bg-info", "in_progress": "text-bg-primary", "with_insurer": "text-bg-warning",
                  "settled": "text-bg-success", "closed": "text-bg-secondary"}
+COVER_LABELS = {"covered": _l("Covered"), "partial": _l("Partly covered"), "not_covered": _l("Not covered")}
+COVER_BADGES = {"covered": "text-bg-success", "partial": "text-bg-warning", "not_covered": "text-bg-danger"}
+CHANNEL_LABELS = {"portal": _l("Client space"), "phone": _l("Phone"), "letter": _l("Letter"), "email": _l("Email")}
 SECTION_LABELS = {"third_parties": _l("Third parties involved"), "police_report": _l("Police report"),
                   "injured": _l("Injured people"), "damaged_goods": _l("Damaged goods"),
                   "vehicle": _l("Your vehicle")}

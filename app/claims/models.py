@@ -1,13 +1,18 @@
 """Claims (sinistres): the declaration as the client or the handler made it,
-its attachments and the messages exchanged about it. The claims-handling
-issue grows this record (cover check, experts, damages, settlement)."""
+its attachments and messages, and its handling: the cover check, experts'
+missions, liability, damages and reserves, the settlement and its
+payments, recourse against a third party, mediation and litigation, and a
+timeline of all of it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from decimal import Decimal
+
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +26,38 @@ class ClaimStatus(StrEnum):
     WITH_INSURER = "with_insurer"  # notified to the insurer, awaiting its answer
     SETTLED = "settled"
     CLOSED = "closed"
+
+
+class InsurerDecision(StrEnum):
+    ACCEPTED = "accepted"      # the insurer takes the claim under the contract
+    PARTIAL = "partial"        # accepted in part
+    REFUSED = "refused"        # cover refused
+
+
+class CoverVerdict(StrEnum):
+    COVERED = "covered"
+    PARTIAL = "partial"
+    NOT_COVERED = "not_covered"
+
+
+class ClosureReason(StrEnum):
+    SETTLED = "settled"              # indemnity paid in full
+    NO_COVER = "no_cover"            # not covered by the contract
+    WITHDRAWN = "withdrawn"          # the client withdrew the claim
+    BELOW_DEDUCTIBLE = "below_deductible"
+    NO_FOLLOW_UP = "no_follow_up"    # the client never sent what was needed
+    OTHER = "other"
+
+
+class AttachmentCategory(StrEnum):
+    DECLARATION = "declaration"      # photos and papers of the declaration or of messages
+    MISSION_LETTER = "mission_letter"
+    EXPERT_REPORT = "expert_report"
+    INVOICE = "invoice"              # quotes and invoices of repairs
+    LETTER = "letter"                # a letter from the templates, as sent
+    LITIGATION = "litigation"        # papers for mediators, lawyers and courts
+    INSURER = "insurer"              # a document the insurer sent
+    OTHER = "other"
 
 
 class ClaimChannel(StrEnum):
@@ -37,6 +74,10 @@ class Claim(Timestamps, db.Model):
         Index("ix_claim_status_created", "status", "created_at"),
         Index("ix_claim_contract", "contract_id"),
         Index("ix_claim_client", "client_id"),
+        Index("ix_claim_handler_status", "handler_id", "status"),
+        Index("ix_claim_line_status", "line", "status"),
+        CheckConstraint("liability_share IS NULL OR liability_share IN (0, 25, 50, 75, 100)",
+                        name="ck_claim_liability_share"),
     )
 
     id: Mapped[int] = id_column()
@@ -63,6 +104,39 @@ class Claim(Timestamps, db.Model):
     handler_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.DECLARED.value)
     insurer_reference: Mapped[str | None] = mapped_column(String(60))
+    #: the insurer's side: when it acknowledged the notice, its decision on cover and why
+    insurer_acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    insurer_decision: Mapped[str | None] = mapped_column(String(20))  # InsurerDecision
+    insurer_decision_note: Mapped[str | None] = mapped_column(Text)
+    #: the claim notice sent to the insurer through the outbox
+    notice_message_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("tenant.outbox_message.id", ondelete="SET NULL"))
+    #: the guarantee of the contract (its code in the version on the date of loss) the loss falls under
+    guarantee_code: Mapped[str | None] = mapped_column(String(40))
+    #: the cover check: what the system proposed (``CoverVerdict`` and the clauses relied on), then the handler's call
+    cover_proposal: Mapped[dict | None] = mapped_column(JSONB)
+    cover_decision: Mapped[str | None] = mapped_column(String(20))  # CoverVerdict
+    cover_override_reason: Mapped[str | None] = mapped_column(Text)
+    cover_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cover_checked_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id",
+                                                                                   ondelete="SET NULL"))
+    #: the insured's share of liability, in percent (0, 25, 50, 75, 100), and the case supporting it
+    liability_share: Mapped[int | None] = mapped_column(Integer)
+    liability_case_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("tenant.liability_case.id", ondelete="SET NULL"))
+    liability_note: Mapped[str | None] = mapped_column(Text)
+    #: the current reserve (provision); ``ClaimReserve`` keeps its history
+    reserve: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    #: the indemnity computed from the agreed damages, and its line-by-line explanation
+    indemnity: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    indemnity_explanation: Mapped[list | None] = mapped_column(JSONB)
+    indemnity_computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: sum of the payments made on the claim (kept with each payment, for the queue's amount filter)
+    paid_total: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_reason: Mapped[str | None] = mapped_column(String(30))  # ClosureReason
+    closed_note: Mapped[str | None] = mapped_column(Text)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -82,6 +156,11 @@ class ClaimAttachment(Timestamps, db.Model):
         BigInteger, ForeignKey("tenant.document.id", ondelete="SET NULL"))
     #: "client" or "firm": who added it
     added_by: Mapped[str] = mapped_column(String(10))
+    #: what it is: AttachmentCategory (photo or document of the declaration, expert's report, letter...)
+    category: Mapped[str] = mapped_column(String(30), default="declaration")
+    #: shown in the client's space: the client's own files and what the firm shares; experts' reports,
+    #: mission letters and litigation papers stay in the workspace unless the handler shares them
+    visible_to_client: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class ClaimMessage(Timestamps, db.Model):
@@ -101,3 +180,275 @@ class ClaimMessage(Timestamps, db.Model):
     attachment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.claim_attachment.id",
                                                                              ondelete="SET NULL"))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ClaimEvent(db.Model):
+    """An entry of the claim's timeline: every step of its handling, by the
+    firm, the client, the insurer or a job. Written by
+    :func:`app.claims.timeline.record`, never edited."""
+
+    __tablename__ = "claim_event"
+    __table_args__ = (Index("ix_claim_event_claim", "claim_id", "at"),)
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: e.g. declared, notice_sent, insurer_ack, cover_checked, expert_sent, report_received, liability_set,
+    #: damage_added, reserve_set, indemnity_computed, payment, recourse, closed, reopened, mediation, hearing
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSONB, default=dict)
+    #: "firm", "client", "insurer" or "system"
+    side: Mapped[str] = mapped_column(String(10), default="firm")
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+    actor_label: Mapped[str | None] = mapped_column(String(254))
+
+
+class LiabilityCase(Timestamps, db.Model):
+    """A standard case of accident between two vehicles, in the manner of
+    the IRSA convention's grid: the shares of liability of vehicle A (the
+    insured) and vehicle B. The grid is data: the firm edits it."""
+
+    __tablename__ = "liability_case"
+    __table_args__ = (UniqueConstraint("code", name="uq_liability_case_code"),
+                      CheckConstraint("share_a IN (0, 25, 50, 75, 100) AND share_b IN (0, 25, 50, 75, 100)",
+                                      name="ck_liability_case_shares"))
+
+    id: Mapped[int] = id_column()
+    code: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    share_a: Mapped[int] = mapped_column(Integer)
+    share_b: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MissionStatus(StrEnum):
+    SENT = "sent"                    # mission letter sent, no appointment yet
+    SCHEDULED = "scheduled"          # appointment date known
+    REPORTED = "reported"            # report received
+    CANCELLED = "cancelled"
+
+
+class ExpertMission(Timestamps, db.Model):
+    """An expert (or another provider) sent on a claim: the mission letter,
+    the appointment, reminders while no report comes, the report and its
+    conclusions."""
+
+    __tablename__ = "expert_mission"
+    __table_args__ = (Index("ix_expert_mission_claim", "claim_id"),
+                      Index("ix_expert_mission_due", "status", "report_due_on"))
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    provider_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.provider.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20), default=MissionStatus.SENT.value)
+    instructions: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    letter_attachment_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("tenant.claim_attachment.id", ondelete="SET NULL"))
+    appointment_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_due_on: Mapped[date] = mapped_column(Date)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminder_on: Mapped[date | None] = mapped_column(Date)
+    report_attachment_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("tenant.claim_attachment.id", ondelete="SET NULL"))
+    report_received_on: Mapped[date | None] = mapped_column(Date)
+    #: the report's conclusions: the cause, the damage as assessed, the expert's opinion on liability (percent)
+    cause: Mapped[str | None] = mapped_column(Text)
+    assessed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    liability_opinion: Mapped[int | None] = mapped_column(Integer)
+    conclusions: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DamageCategory(StrEnum):
+    BODILY = "bodily"                # dommages corporels
+    MATERIAL = "material"            # dommages matériels
+    CONSEQUENTIAL = "consequential"  # immatériels / moraux
+
+
+class ClaimDamage(Timestamps, db.Model):
+    """An item of damage: what the client claims, what the expert
+    assessed, what was agreed (the basis of the settlement)."""
+
+    __tablename__ = "claim_damage"
+    __table_args__ = (Index("ix_claim_damage_claim", "claim_id"),)
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(200))
+    claimed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    expert_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    agreed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimReserve(db.Model):
+    """One change of a claim's reserve (provision): history, never edited."""
+
+    __tablename__ = "claim_reserve"
+    __table_args__ = (Index("ix_claim_reserve_claim", "claim_id", "at"),)
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    previous_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+
+
+class PayeeKind(StrEnum):
+    INSURED = "insured"
+    PROVIDER = "provider"            # paid directly to the garage or craftsman
+    THIRD_PARTY = "third_party"
+
+
+class ClaimPayment(Timestamps, db.Model):
+    """A payment of indemnity on a claim (usually made by the insurer, recorded
+    by hand or received through the insurer API). ``external_id`` is the
+    insurer's own id of the payment: unique per claim, so a retried API call
+    records it once."""
+
+    __tablename__ = "claim_payment"
+    __table_args__ = (Index("ix_claim_payment_claim", "claim_id"),
+                      UniqueConstraint("claim_id", "external_id", name="uq_claim_payment_external"),
+                      CheckConstraint("amount > 0", name="ck_claim_payment_positive"))
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    payee_kind: Mapped[str] = mapped_column(String(20))
+    provider_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.provider.id",
+                                                                           ondelete="RESTRICT"))
+    payee_name: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(20))  # transfer, cheque, other
+    reference: Mapped[str | None] = mapped_column(String(100))
+    #: "firm" when recorded by a handler, "insurer" when posted through the API
+    source: Mapped[str] = mapped_column(String(10), default="firm")
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+
+
+class RecourseStatus(StrEnum):
+    OPEN = "open"
+    RECOVERED = "recovered"
+    PARTIAL = "partial"
+    ABANDONED = "abandoned"
+
+
+class ClaimRecourse(Timestamps, db.Model):
+    """Recourse against a liable third party's insurer: what is claimed
+    back, what was recovered, until it is closed."""
+
+    __tablename__ = "claim_recourse"
+    __table_args__ = (Index("ix_claim_recourse_claim", "claim_id"),)
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    third_party_name: Mapped[str] = mapped_column(String(200))
+    third_party_insurer: Mapped[str] = mapped_column(String(200))
+    third_party_reference: Mapped[str | None] = mapped_column(String(100))
+    amount_claimed: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount_recovered: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    status: Mapped[str] = mapped_column(String(20), default=RecourseStatus.OPEN.value)
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    next_follow_up_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DisputeOrigin(StrEnum):
+    CLIENT_CONTESTS = "client_contests"   # the client disputes the outcome
+    THIRD_PARTY_SUES = "third_party_sues"
+
+
+class DisputeStage(StrEnum):
+    MEDIATION = "mediation"
+    LITIGATION = "litigation"
+    CLOSED = "closed"
+
+
+class ClaimDispute(Timestamps, db.Model):
+    """A dispute about a claim: mediation first (proposals and
+    counter-proposals until a compromise), then litigation (lawyer, court,
+    hearings, outcome)."""
+
+    __tablename__ = "claim_dispute"
+    __table_args__ = (Index("ix_claim_dispute_claim", "claim_id"),)
+
+    id: Mapped[int] = id_column()
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE"))
+    origin: Mapped[str] = mapped_column(String(30))
+    stage: Mapped[str] = mapped_column(String(20), default=DisputeStage.MEDIATION.value)
+    summary: Mapped[str] = mapped_column(Text)
+    opened_on: Mapped[date] = mapped_column(Date)
+    mediator: Mapped[str | None] = mapped_column(String(200))
+    compromise_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    compromise_on: Mapped[date | None] = mapped_column(Date)
+    lawyer_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.provider.id", ondelete="RESTRICT"))
+    court: Mapped[str | None] = mapped_column(String(200))
+    case_number: Mapped[str | None] = mapped_column(String(60))
+    litigation_started_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    awarded_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProposalSide(StrEnum):
+    FIRM = "firm"              # the firm or the insurer it speaks for
+    CLIENT = "client"
+    THIRD_PARTY = "third_party"
+
+
+class DisputeProposal(Timestamps, db.Model):
+    """A proposal or counter-proposal in mediation; accepting one closes the
+    mediation with the compromise."""
+
+    __tablename__ = "dispute_proposal"
+    __table_args__ = (Index("ix_dispute_proposal_dispute", "dispute_id", "made_on"),)
+
+    id: Mapped[int] = id_column()
+    dispute_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim_dispute.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    made_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    #: open, accepted, refused, superseded
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+
+
+class DisputeHearing(Timestamps, db.Model):
+    """A hearing or another dated step of litigation, with its task."""
+
+    __tablename__ = "dispute_hearing"
+    __table_args__ = (Index("ix_dispute_hearing_dispute", "dispute_id", "at"),)
+
+    id: Mapped[int] = id_column()
+    dispute_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.claim_dispute.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(30))  # hearing, filing_deadline, expert_meeting, judgment
+    place: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.task.id", ondelete="SET NULL"))

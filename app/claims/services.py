@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.claims import rules
-from app.claims.models import Claim, ClaimAttachment, ClaimChannel, ClaimMessage, ClaimStatus
+from app.claims.models import AttachmentCategory, Claim, ClaimAttachment, ClaimChannel, ClaimMessage, ClaimStatus
 from app.contracts.models import Contract
 from app.crm import followup
 from app.crm.models import Client
@@ -67,9 +67,12 @@ def _thumbnail(content: bytes) -> bytes | None:
         return None
 
 
-def attach(session: Session, actor, claim: Claim, upload: Upload, side: str) -> ClaimAttachment:
+def attach(session: Session, actor, claim: Claim, upload: Upload, side: str, *,
+           category: str = AttachmentCategory.DECLARATION.value, visible_to_client: bool = True) -> ClaimAttachment:
     """Store a photo or a document of the claim (type checked by content,
-    size-limited) under the firm's storage, with a thumbnail for images."""
+    size-limited) under the firm's storage, with a thumbnail for images.
+    ``visible_to_client`` False keeps it in the workspace (an expert's
+    report, a lawyer's papers)."""
     if len(upload.content) > MAX_ATTACHMENT_BYTES:
         raise ClaimError("attachment_too_large")
     try:
@@ -89,7 +92,7 @@ def attach(session: Session, actor, claim: Claim, upload: Upload, side: str) -> 
                                     content_type="image/jpeg", title=f"{claim.reference} · thumbnail")
         thumbnail_id = thumbnail.id
     attachment = ClaimAttachment(claim_id=claim.id, document_id=stored.id, thumbnail_document_id=thumbnail_id,
-                                 added_by=side)
+                                 added_by=side, category=category, visible_to_client=visible_to_client)
     session.add(attachment)
     session.flush()
     return attachment
@@ -149,9 +152,27 @@ def of_client(session: Session, client_id: int) -> list[Claim]:
                                 .order_by(Claim.created_at.desc(), Claim.id.desc())))
 
 
-def attachments_of(session: Session, claim: Claim) -> list[ClaimAttachment]:
-    return list(session.scalars(select(ClaimAttachment).where(ClaimAttachment.claim_id == claim.id)
-                                .order_by(ClaimAttachment.id)))
+def attachments_of(session: Session, claim: Claim, *, for_client: bool = False) -> list[ClaimAttachment]:
+    """The claim's files; the client sees only those shared with them."""
+    query = select(ClaimAttachment).where(ClaimAttachment.claim_id == claim.id)
+    if for_client:
+        query = query.where(ClaimAttachment.visible_to_client.is_(True))
+    return list(session.scalars(query.order_by(ClaimAttachment.id)))
+
+
+def attachment_document(session: Session, claim: Claim, attachment_id: int, *, thumbnail: bool = False,
+                        for_client: bool = False):
+    """The stored document of one of ``claim``'s files (or its thumbnail),
+    or None when the claim has no such file, or does not share it with the
+    client when ``for_client``."""
+    query = select(ClaimAttachment).where(ClaimAttachment.id == attachment_id, ClaimAttachment.claim_id == claim.id)
+    if for_client:
+        query = query.where(ClaimAttachment.visible_to_client.is_(True))
+    item = session.scalar(query)
+    if item is None:
+        return None
+    return documents.get(session, item.thumbnail_document_id if thumbnail and item.thumbnail_document_id
+                         else item.document_id)
 
 
 def messages_of(session: Session, claim: Claim) -> list[ClaimMessage]:
@@ -174,8 +195,6 @@ def post_message(session: Session, actor, claim: Claim, body: str, *, side: str,
     session.flush()
     audit.record(session, actor, "claim.message", "claim", claim.id, after={"side": side, "message_id": message.id})
     return message
-
-
 
 
 def set_status(session: Session, actor, claim: Claim, status: str, insurer_reference: str | None,

@@ -1,6 +1,7 @@
-"""Claims in the workspace: the list of declared claims and a claim's page
-(its declaration, photos, messages with the client, status). The
-claims-handling issue grows it into the full claims desk."""
+"""Claims in the workspace: the queue and a claim's page. This module holds
+the blueprint, the queue and the claim's first tab (declaration, photos,
+messages with the client, status); the other tabs' routes live in their own
+modules, imported at the end (see :data:`app.claims.page.TABS`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.access import guard_blueprint
-from app.claims import labels
+from app.claims import labels, page
 from app.claims import services as claims
-from app.claims.models import Claim, ClaimAttachment, ClaimStatus
+from app.claims.models import Claim, ClaimStatus
 from app.contracts.models import Contract
 from app.crm.models import Client
 from app.documents import services as documents
@@ -45,13 +46,11 @@ def index():
     return render_template("claims/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE, status=status)
 
 
-def _claim_or_404(claim_id: int) -> Claim:
-    return db.session.get(Claim, claim_id) or abort(404)
+_claim_or_404 = page.claim_or_404
 
 
 def _page(claim: Claim, problems: dict | None = None, status: int = 200):
-    return render_template("claims/show.html", claim=claim, client=db.session.get(Client, claim.client_id),
-                           contract=db.session.get(Contract, claim.contract_id),
+    return render_template("claims/show.html", **page.header(claim),
                            attachments=claims.attachments_of(db.session, claim),
                            messages=claims.messages_of(db.session, claim), problems=problems or {}), status
 
@@ -97,9 +96,11 @@ def change_status(claim_id: int):
 @bp.get("/<int:claim_id>/attachments/<int:attachment_id>")
 def attachment(claim_id: int, attachment_id: int):
     claim = _claim_or_404(claim_id)
-    item = db.session.scalar(select(ClaimAttachment).where(ClaimAttachment.id == attachment_id,
-                                                           ClaimAttachment.claim_id == claim.id)) or abort(404)
-    thumbnail = request.args.get("size") == "thumbnail" and item.thumbnail_document_id
-    document = documents.get(db.session, item.thumbnail_document_id if thumbnail else item.document_id)
+    document = claims.attachment_document(db.session, claim, attachment_id,
+                                          thumbnail=request.args.get("size") == "thumbnail") or abort(404)
     return send_file(io.BytesIO(documents.content_of(db.session, document)), mimetype=document.content_type,
                      as_attachment=not document.content_type.startswith("image/"), download_name=document.filename)
+
+
+from app.claims import (cover_views, dispute_views, expert_views, letter_views, liability_views,  # noqa: E402,F401
+                        register_views, settlement_views, timeline_views, workload_views)

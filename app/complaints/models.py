@@ -30,6 +30,12 @@ class ComplaintChannel(StrEnum):
     LETTER = "letter"
 
 
+class ComplaintOutcome(StrEnum):
+    UPHELD = "upheld"                # the client is right: remedy given
+    PARTLY_UPHELD = "partly_upheld"
+    REJECTED = "rejected"            # the answer names the mediator
+
+
 class ComplaintAbout(StrEnum):
     FIRM = "firm"
     INSURER = "insurer"
@@ -63,6 +69,15 @@ class Complaint(Timestamps, db.Model):
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
     answered_on: Mapped[date | None] = mapped_column(Date)
     answer: Mapped[str | None] = mapped_column(Text)
+    #: the answer's outcome (ComplaintOutcome); a rejection's letter names the mediator
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    answer_letter_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.letter.id",
+                                                                                ondelete="SET NULL"))
+    #: the claim the complaint is about, if any
+    claim_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="SET NULL"))
+    #: when the handler was last alerted that a deadline is near (one alert per step)
+    acknowledge_alert_on: Mapped[date | None] = mapped_column(Date)
+    answer_alert_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=ComplaintStatus.OPEN.value)
     handler_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
     #: the handler's current task: acknowledge, then answer

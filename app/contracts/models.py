@@ -282,6 +282,9 @@ class Letter(Timestamps, db.Model):
     id: Mapped[int] = id_column()
     contract_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.contract.id", ondelete="CASCADE"))
     client_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tenant.client.id", ondelete="CASCADE"))
+    #: the claim the letter is about, for letters written from a claim's page
+    claim_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.claim.id", ondelete="CASCADE",
+                                                                        use_alter=True, name="fk_letter_claim"))
     template_code: Mapped[str | None] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(250))
     body: Mapped[str] = mapped_column(Text)

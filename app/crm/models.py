@@ -167,7 +167,8 @@ class Task(Timestamps, db.Model):
 
     __tablename__ = "task"
     __table_args__ = (Index("ix_task_assignee", "assignee_id", "done_at", "due_on"),
-                      Index("ix_task_client", "client_id"))
+                      Index("ix_task_client", "client_id"),
+                      Index("ix_task_source", "source_type", "source_id"))
 
     id: Mapped[int] = id_column()
     client_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.client.id", ondelete="CASCADE"))
@@ -177,6 +178,12 @@ class Task(Timestamps, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: what the task follows up: ("claim", 12), ("complaint", 3), ("placement", 7), ("client_request", 5),
+    #: ("dispute", 2)...; None for a task written by hand about a client
+    source_type: Mapped[str | None] = mapped_column(String(30))
+    source_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: low, normal, high, urgent (app.tasks.rules.Priority)
+    priority: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
 
 
 class CrossSellDismissal(Timestamps, db.Model):

@@ -25,7 +25,7 @@ from tenants.jobs import TenantUnavailable, tenant_context
 logger = logging.getLogger(__name__)
 
 JOB_MODULES = ["app.mail.jobs", "app.outbox.jobs", "app.renewals.jobs", "app.billing.jobs", "app.billing.dunning_jobs",
-               "app.portal.jobs"]
+               "app.portal.jobs", "app.claims.jobs", "app.complaints.jobs", "app.tasks.jobs"]
 
 queue = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=JOB_MODULES)
 

@@ -12,11 +12,10 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.claims import labels, rules
 from app.claims import services as claims
-from app.claims.models import Claim, ClaimAttachment, ClaimChannel
+from app.claims.models import Claim, ClaimChannel
 from app.contracts.models import Contract
 from app.documents import services as documents
 from app.extensions import db
@@ -107,7 +106,7 @@ def claim_list():
 def claim(claim_id: int):
     found = _claim_of_account(claim_id)
     return render_template("portal/claim.html", claim=found, contract=db.session.get(Contract, found.contract_id),
-                           attachments=claims.attachments_of(db.session, found),
+                           attachments=claims.attachments_of(db.session, found, for_client=True),
                            messages=claims.messages_of(db.session, found), problems={})
 
 
@@ -124,7 +123,7 @@ def claim_message(claim_id: int):
             {"body": labels.problem(exc.code)}
         return render_template("portal/claim.html", claim=found,
                                contract=db.session.get(Contract, found.contract_id),
-                               attachments=claims.attachments_of(db.session, found),
+                               attachments=claims.attachments_of(db.session, found, for_client=True),
                                messages=claims.messages_of(db.session, found), problems=problems), 422
     db.session.commit()
     flash(_("Your message is sent to your broker."), "success")
@@ -134,10 +133,8 @@ def claim_message(claim_id: int):
 @bp.get("/claims/<int:claim_id>/attachments/<int:attachment_id>")
 def claim_attachment(claim_id: int, attachment_id: int):
     found = _claim_of_account(claim_id)
-    attachment = db.session.scalar(select(ClaimAttachment).where(ClaimAttachment.id == attachment_id,
-                                                                 ClaimAttachment.claim_id == found.id)) or abort(404)
-    thumbnail = request.args.get("size") == "thumbnail" and attachment.thumbnail_document_id
-    document = documents.get(db.session, attachment.thumbnail_document_id if thumbnail else attachment.document_id)
+    document = claims.attachment_document(db.session, found, attachment_id, for_client=True,
+                                          thumbnail=request.args.get("size") == "thumbnail") or abort(404)
     return send_file(io.BytesIO(documents.content_of(db.session, document)), mimetype=document.content_type,
                      as_attachment=not document.content_type.startswith("image/"), download_name=document.filename,
                      max_age=3600)

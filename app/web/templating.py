@@ -16,6 +16,7 @@ from app.auth.rules import Permission, can
 #: layout does not move as areas land.
 NAVIGATION = [
     ("home.index", _l("Dashboard"), None),
+    ("tasks.index", _l("Tasks"), None),
     ("crm.index", _l("Clients"), None),
     ("quotes.index", _l("Offers"), None),
     ("placements.index", _l("Placements"), None),
@@ -26,6 +27,7 @@ NAVIGATION = [
     ("commissions.index", _l("Commissions"), None),
     ("claims.index", _l("Claims"), None),
     ("complaints.index", _l("Complaints"), None),
+    ("providers.index", _l("Providers"), None),
     ("catalog.index", _l("Insurers"), None),
     ("settings.team", _l("Settings"), Permission.MANAGE_TEAM),
 ]

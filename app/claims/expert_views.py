@@ -1,0 +1,3 @@
+"""Claims: the experts tab (missions, reports)."""
+
+from app.claims.views import bp  # noqa: F401

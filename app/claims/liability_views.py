@@ -1,0 +1,3 @@
+"""Claims: the liability tab."""
+
+from app.claims.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Claims: the damages and settlement tab."""
+
+from app.claims.views import bp  # noqa: F401

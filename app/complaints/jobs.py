@@ -1,0 +1,3 @@
+"""Complaints' jobs: alerts before a deadline passes."""
+
+from app.jobs.queue import queue, tenant_task  # noqa: F401

@@ -1,0 +1,3 @@
+"""Tasks' jobs: each handler's daily digest."""
+
+from app.jobs.queue import queue, tenant_task  # noqa: F401
