@@ -19,6 +19,30 @@ STATUS_BADGES = {"declared": "text-bg-info", "in_progress": "text-bg-primary", "
 COVER_LABELS = {"covered": _l("Covered"), "partial": _l("Partly covered"), "not_covered": _l("Not covered")}
 COVER_BADGES = {"covered": "text-bg-success", "partial": "text-bg-warning", "not_covered": "text-bg-danger"}
 CHANNEL_LABELS = {"portal": _l("Client space"), "phone": _l("Phone"), "letter": _l("Letter"), "email": _l("Email")}
+#: the kinds of the claim's timeline entries (app.claims.timeline.record)
+EVENT_LABELS = {
+    "declared": _l("Claim declared"), "assigned": _l("Handler assigned"), "status_changed": _l("Status changed"),
+    "notice_sent": _l("Claim notice sent to the insurer"), "notice_failed": _l("Claim notice not delivered"),
+    "insurer_acknowledged": _l("Insurer acknowledged the claim"),
+    "insurer_reference": _l("Insurer's claim number"), "insurer_decision": _l("Insurer's decision"),
+    "insurer_payment": _l("Payment announced by the insurer"),
+    "cover_checked": _l("Cover checked"), "cover_overridden": _l("Cover decided against the proposal"),
+    "expert_sent": _l("Expert sent"), "expert_appointment": _l("Expert's appointment"),
+    "expert_reminder": _l("Reminder to the expert"), "expert_report": _l("Expert's report received"),
+    "mission_cancelled": _l("Expert's mission cancelled"),
+    "liability_set": _l("Liability set"),
+    "damage_added": _l("Damage item added"), "damage_changed": _l("Damage item changed"),
+    "damage_removed": _l("Damage item removed"), "reserve_set": _l("Reserve changed"),
+    "indemnity_computed": _l("Indemnity computed"), "payment_recorded": _l("Payment recorded"),
+    "recourse_opened": _l("Recourse opened"), "recourse_updated": _l("Recourse updated"),
+    "closed": _l("Claim closed"), "reopened": _l("Claim reopened"),
+    "dispute_opened": _l("Dispute opened"), "proposal_made": _l("Proposal in mediation"),
+    "proposal_accepted": _l("Compromise agreed"), "proposal_refused": _l("Proposal refused"),
+    "litigation_started": _l("Litigation started"), "hearing_scheduled": _l("Hearing scheduled"),
+    "dispute_closed": _l("Dispute closed"),
+    "letter_sent": _l("Letter sent"), "message_client": _l("Message from the client"),
+    "message_firm": _l("Message to the client"), "document_added": _l("Document added"),
+}
 SECTION_LABELS = {"third_parties": _l("Third parties involved"), "police_report": _l("Police report"),
                   "injured": _l("Injured people"), "damaged_goods": _l("Damaged goods"),
                   "vehicle": _l("Your vehicle")}

@@ -96,11 +96,17 @@ def task_of(session: Session, client: Client, task_id: int) -> Task | None:
 
 
 def add_task(session: Session, actor, client: Client, *, title: str, details: str | None,
-             due_on, assignee_id: int | None) -> Task:
+             due_on, assignee_id: int | None, source: tuple[str, int] | None = None,
+             priority: str = "normal") -> Task:
+    """A task about ``client``; ``source`` names what it follows up
+    (``("claim", 12)``), so the task list links to it and closing that
+    thing can close its tasks."""
     if assignee_id is not None and session.get(User, assignee_id) is None:
         raise ValueError("assignee_unknown")
-    task = Task(client_id=client.id, title=title.strip(), details=(details or "").strip() or None, due_on=due_on,
-                assignee_id=assignee_id, created_by_id=getattr(actor, "id", None))
+    source_type, source_id = source or (None, None)
+    task = Task(client_id=client.id, title=title.strip()[:200], details=(details or "").strip() or None,
+                due_on=due_on, assignee_id=assignee_id, created_by_id=getattr(actor, "id", None),
+                source_type=source_type, source_id=source_id, priority=priority)
     session.add(task)
     session.flush()
     audit.record(session, actor, "client.task_add", "client", client.id,
