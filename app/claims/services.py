@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.claims import rules
+from app.claims import rules, timeline
 from app.claims.models import AttachmentCategory, Claim, ClaimAttachment, ClaimChannel, ClaimMessage, ClaimStatus
 from app.contracts.models import Contract
 from app.crm import followup
@@ -127,7 +127,11 @@ def declare(session: Session, actor, contract: Contract, kind: str, values: dict
     client = session.get(Client, contract.client_id)
     followup.add_task(session, actor, client, title=_task_title(claim, contract),
                       details=claim.circumstances[:500], due_on=rules.add_working_days(today, FIRST_LOOK_WORKING_DAYS),
-                      assignee_id=contract.handler_id or client.handler_id)
+                      assignee_id=contract.handler_id or client.handler_id, source=("claim", claim.id),
+                      priority="high")
+    timeline.record(session, actor, claim, "declared", claim.circumstances[:300],
+                    {"channel": channel, "deadline": deadline.isoformat(), "declared_late": claim.declared_late},
+                    side="client" if channel == ClaimChannel.PORTAL else "firm")
     audit.record(session, actor, "claim.declare", "claim", claim.id, after={
         "reference": claim.reference, "contract_id": contract.id, "kind": kind, "channel": channel,
         "occurred_at": occurred_at, "deadline": deadline, "declared_late": claim.declared_late})
@@ -193,6 +197,7 @@ def post_message(session: Session, actor, claim: Claim, body: str, *, side: str,
                            attachment_id=attachment.id if attachment else None)
     session.add(message)
     session.flush()
+    timeline.record(session, actor, claim, f"message_{side}", body[:300], {"message_id": message.id}, side=side)
     audit.record(session, actor, "claim.message", "claim", claim.id, after={"side": side, "message_id": message.id})
     return message
 
@@ -207,6 +212,10 @@ def set_status(session: Session, actor, claim: Claim, status: str, insurer_refer
     before = {"status": claim.status, "insurer_reference": claim.insurer_reference}
     claim.status = status
     claim.insurer_reference = (insurer_reference or "").strip()[:60] or None
+    if before["status"] != claim.status:
+        timeline.record(session, actor, claim, "status_changed", "", {"from": before["status"], "to": claim.status})
+    if before["insurer_reference"] != claim.insurer_reference and claim.insurer_reference:
+        timeline.record(session, actor, claim, "insurer_reference", claim.insurer_reference)
     audit.record(session, actor, "claim.update", "claim", claim.id, before=before,
                  after={"status": claim.status, "insurer_reference": claim.insurer_reference})
     return claim
