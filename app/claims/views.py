@@ -102,5 +102,5 @@ def attachment(claim_id: int, attachment_id: int):
                      as_attachment=not document.content_type.startswith("image/"), download_name=document.filename)
 
 
-from app.claims import (cover_views, dispute_views, expert_views, letter_views, liability_views,  # noqa: E402,F401
-                        register_views, settlement_views, timeline_views, workload_views)
+from app.claims import (cover_views, dispute_views, expert_views, insurer_views, letter_views,  # noqa: E402,F401
+                        liability_views, register_views, settlement_views, timeline_views, workload_views)
