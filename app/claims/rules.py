@@ -8,18 +8,16 @@ excepted (the ``holidays`` package's calendar for France)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
 import holidays
 
+from app.portal.rules import REGISTRATION  # the French SIV plate, as the portal's requests check it
+
 DECLARATION_WORKING_DAYS = 5
 THEFT_DECLARATION_WORKING_DAYS = 2
-
-#: the French SIV registration, as in the portal's requests
-REGISTRATION = re.compile(r"^[A-HJ-NP-TV-Z]{2}-?\d{3}-?[A-HJ-NP-TV-Z]{2}$")
 
 
 class ClaimKind(StrEnum):
