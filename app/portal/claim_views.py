@@ -6,7 +6,6 @@ firm."""
 from __future__ import annotations
 
 import io
-from datetime import date, time
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -15,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.claims import labels, rules
 from app.claims import services as claims
+from app.claims.declaration_form import form_values, uploads_of
 from app.claims.models import Claim, ClaimChannel
 from app.contracts.models import Contract
 from app.documents import services as documents
@@ -26,37 +26,6 @@ from app.portal.views import bp
 @bp.context_processor
 def claim_labels() -> dict:
     return {"claim_labels": labels}
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _time(value: str) -> time | None:
-    try:
-        return time.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def form_values(form) -> tuple[dict, dict]:
-    """The form's values, dates parsed; and the problems of unreadable dates."""
-    values = {name: (form.get(name) or "").strip() for name in form}
-    problems = {}
-    for name in ("occurred_on", "known_on"):
-        parsed = _date(values.get(name, ""))
-        if values.get(name) and parsed is None:
-            problems[name] = "date_invalid"
-        values[name] = parsed
-    values["occurred_time"] = _time(values.get("occurred_time", ""))
-    return values, problems
-
-
-def uploads_of(files, name: str) -> list[claims.Upload]:
-    return [claims.Upload(item.filename or "", item.read()) for item in files.getlist(name) if item and item.filename]
 
 
 def _claim_of_account(claim_id: int) -> Claim:
