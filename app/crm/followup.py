@@ -12,6 +12,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.columns import utcnow
 from app.crm.models import Client, Contact, Interaction, Task
+from app.tasks.rules import Priority
 
 CONTACT_FIELDS = ("civility", "first_name", "last_name", "role", "email", "phone", "is_primary")
 INTERACTION_FIELDS = ("kind", "direction", "occurred_at", "subject", "asked", "answered")
@@ -95,28 +96,33 @@ def task_of(session: Session, client: Client, task_id: int) -> Task | None:
     return task if task is not None and task.client_id == client.id else None
 
 
-def add_task(session: Session, actor, client: Client, *, title: str, details: str | None,
+def add_task(session: Session, actor, client: Client | None, *, title: str, details: str | None,
              due_on, assignee_id: int | None, source: tuple[str, int] | None = None,
-             priority: str = "normal") -> Task:
-    """A task about ``client``; ``source`` names what it follows up
-    (``("claim", 12)``), so the task list links to it and closing that
-    thing can close its tasks."""
+             priority: str = Priority.NORMAL) -> Task:
+    """A task, usually about ``client`` (None for one about no client);
+    ``source`` names what it follows up (``("claim", 12)``), so the task
+    list links to it and closing that thing can close its tasks. Raises
+    ValueError for an unknown assignee or priority."""
     if assignee_id is not None and session.get(User, assignee_id) is None:
         raise ValueError("assignee_unknown")
+    if priority not in set(Priority):
+        raise ValueError("priority_unknown")
     source_type, source_id = source or (None, None)
-    task = Task(client_id=client.id, title=title.strip()[:200], details=(details or "").strip() or None,
-                due_on=due_on, assignee_id=assignee_id, created_by_id=getattr(actor, "id", None),
-                source_type=source_type, source_id=source_id, priority=priority)
+    task = Task(client_id=client.id if client else None, title=title.strip()[:200],
+                details=(details or "").strip() or None, due_on=due_on, assignee_id=assignee_id,
+                created_by_id=getattr(actor, "id", None), source_type=source_type, source_id=source_id,
+                priority=str(priority))
     session.add(task)
     session.flush()
-    audit.record(session, actor, "client.task_add", "client", client.id,
-                 after={"task_id": task.id, "title": task.title, "due_on": due_on, "assignee_id": assignee_id})
+    audit.record(session, actor, "client.task_add", "client", task.client_id,
+                 after={"task_id": task.id, "title": task.title, "due_on": due_on, "assignee_id": assignee_id,
+                        "priority": task.priority, "source_type": source_type, "source_id": source_id})
     return task
 
 
-def complete_task(session: Session, actor, client: Client, task: Task, at: datetime | None = None) -> Task:
+def complete_task(session: Session, actor, client: Client | None, task: Task, at: datetime | None = None) -> Task:
     if task.done_at is None:
         task.done_at = at or utcnow()
-        audit.record(session, actor, "client.task_done", "client", client.id,
+        audit.record(session, actor, "client.task_done", "client", client.id if client else None,
                      after={"task_id": task.id, "title": task.title})
     return task

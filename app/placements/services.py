@@ -158,7 +158,7 @@ def request_information(session: Session, actor, placement: Placement, *, messag
         raise PlacementError("message_required")
     task = Task(client_id=placement.client_id, title=f"{placement.reference}: question from the insurer"[:200],
                 details=message, due_on=date.today() + ANSWER_DELAY, assignee_id=placement.handler_id,
-                created_by_id=getattr(actor, "id", None))
+                created_by_id=getattr(actor, "id", None), source_type="placement", source_id=placement.id)
     session.add(task)
     session.flush()
     note = PlacementNote(placement_id=placement.id, author="insurer", body=message, task_id=task.id,

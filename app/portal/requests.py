@@ -61,7 +61,8 @@ def submit(session: Session, account: PortalAccount, contract: Contract, kind: s
     task = followup.add_task(session, services.actor_of(account), client,
                              title=f"{request.reference} · {kind} · {contract.reference}",
                              details=request.message, due_on=today + TASK_DELAY,
-                             assignee_id=contract.handler_id or client.handler_id)
+                             assignee_id=contract.handler_id or client.handler_id,
+                             source=("client_request", request.id))
     request.task_id = task.id
     audit.record(session, services.actor_of(account), "client_request.submit", "client_request", request.id,
                  after={"reference": request.reference, "kind": kind, "contract_id": contract.id, "details": details})
