@@ -369,6 +369,9 @@ class ClaimRecourse(Timestamps, db.Model):
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     next_follow_up_on: Mapped[date | None] = mapped_column(Date)
+    #: the handler's task for the next follow-up: moved with the date, done when the recourse closes
+    follow_up_task_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.task.id",
+                                                                                 ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
