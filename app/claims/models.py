@@ -264,6 +264,8 @@ class ExpertMission(Timestamps, db.Model):
     liability_opinion: Mapped[int | None] = mapped_column(Integer)
     conclusions: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.user.id", ondelete="SET NULL"))
+    #: the handler's open task about this mission (the report's due date, then the escalation), done with it
+    task_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenant.task.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
