@@ -148,6 +148,9 @@ ACTION_LABELS = {
     "complaint.acknowledge": _l("Complaint acknowledged"),
     "complaint.answer": _l("Complaint answered"),
     "complaint.close": _l("Complaint closed"),
+    "complaint.alert": _l("Handler alerted of a complaint's deadline"),
+    "complaint.export": _l("Complaints register exported"),
+    "firm.mediator": _l("Firm's mediator changed"),
 }
 
 OBJECT_LABELS = {

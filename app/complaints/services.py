@@ -7,23 +7,24 @@ deadlines, in the caller's transaction. Every step is audited."""
 from __future__ import annotations
 
 from datetime import date
+from types import EllipsisType
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.auth.models import User
 from app.catalog.models import Insurer
+from app.claims.models import Claim
 from app.complaints import rules
-from app.complaints.models import Complaint, ComplaintAbout, ComplaintChannel, ComplaintStatus
+from app.complaints.models import Complaint, ComplaintAbout, ComplaintStatus
 from app.contracts.models import Contract
 from app.crm import followup
 from app.crm.models import Client
 from app.mail.services import queue_email
 from tenants import bound_schema
-
-PER_PAGE = 50
 
 
 class ComplaintError(Exception):
@@ -47,46 +48,81 @@ def _task_title(step: str, complaint: Complaint) -> str:
         return _("Answer complaint %(reference)s", reference=complaint.reference)
 
 
-def file(session: Session, actor, client: Client, *, about: str, subject: str, description: str, channel: str,
-         contract: Contract | None = None, account_id: int | None = None, received_on: date | None = None,
-         today: date | None = None) -> Complaint:
-    """Record a complaint of ``client`` about the firm or about the insurer
-    of ``contract`` (one of the client's, checked by the caller). Raises
-    ComplaintError("invalid", problems by field)."""
-    today = today or date.today()
-    received_on = received_on or today
+def filing_problems(session: Session, client: Client, *, about: str, channel: str, subject: str, description: str,
+                     contract: Contract | None, insurer: Insurer | None, claim: Claim | None,
+                     handler_id: int | None, received_on: date | None, today: date) -> dict[str, str]:
+    """What is wrong with a complaint to file, by field (nothing written)."""
     problems = rules.filing_problems(subject, description)
     if about not in {item.value for item in ComplaintAbout}:
         problems["about"] = "choice_invalid"
-    elif about == ComplaintAbout.INSURER and contract is None:
-        problems["contract"] = "required"
-    if channel not in {item.value for item in ComplaintChannel}:
+    elif about == ComplaintAbout.INSURER and insurer is None and contract is None:
+        problems["insurer"] = "required"
+    if about == ComplaintAbout.INSURER and insurer is not None and contract is not None \
+            and contract.insurer_id != insurer.id:
+        problems["insurer"] = "insurer_not_of_contract"
+    if contract is not None and client.id not in (contract.client_id, contract.payer_id):
+        problems["contract"] = "not_of_client"
+    if claim is not None and claim.client_id != client.id:
+        problems["claim"] = "not_of_client"
+    elif claim is not None and contract is not None and claim.contract_id != contract.id:
+        problems["claim"] = "claim_not_of_contract"
+    if channel not in rules.CHANNELS:
         problems["channel"] = "choice_invalid"
-    if received_on > today:
-        problems["received_on"] = "in_future"
+    if handler_id is not None and not _active_user(session, handler_id):
+        problems["handler"] = "choice_invalid"
+    received_problem = rules.received_problem(received_on, today)
+    if received_problem:
+        problems["received_on"] = received_problem
+    return problems
+
+
+def _active_user(session: Session, user_id: int) -> bool:
+    user = session.get(User, user_id)
+    return user is not None and user.is_active
+
+
+def file(session: Session, actor, client: Client, *, about: str, subject: str, description: str, channel: str,
+         contract: Contract | None = None, insurer: Insurer | None = None, claim: Claim | None = None,
+         account_id: int | None = None, received_on: date | None | EllipsisType = ...,
+         handler_id: int | None = None, today: date | None = None) -> Complaint:
+    """Record a complaint of ``client`` about the firm or about an insurer
+    (``insurer``, or the insurer of ``contract``), possibly about one of the
+    client's contracts and claims. The deadlines run from ``received_on``
+    (today when not given; None is a date the firm typed wrong); the handler is ``handler_id``, else the contract's or
+    the client's. Raises ComplaintError("invalid", problems by field)."""
+    today = today or date.today()
+    received_on = today if received_on is ... else received_on
+    if claim is not None and contract is None and claim.client_id == client.id:
+        contract = session.get(Contract, claim.contract_id)
+    problems = filing_problems(session, client, about=about, channel=channel, subject=subject,
+                                description=description, contract=contract, insurer=insurer, claim=claim,
+                                handler_id=handler_id, received_on=received_on, today=today)
     if problems:
         raise ComplaintError("invalid", problems)
-    if contract is not None and contract.client_id != client.id and contract.payer_id != client.id:
-        raise ComplaintError("contract_unknown")
     complaint_id = _next_id(session)
-    handler_id = (contract.handler_id if contract is not None else None) or client.handler_id
+    handler_id = handler_id or (contract.handler_id if contract is not None else None) or client.handler_id
+    insurer_id = None
+    if about == ComplaintAbout.INSURER:
+        insurer_id = insurer.id if insurer is not None else contract.insurer_id
     complaint = Complaint(
         id=complaint_id, reference=f"REC-{complaint_id:06d}", client_id=client.id,
-        contract_id=contract.id if contract is not None else None, account_id=account_id, channel=channel,
-        about=about, insurer_id=contract.insurer_id if about == ComplaintAbout.INSURER else None,
+        contract_id=contract.id if contract is not None else None, claim_id=claim.id if claim is not None else None,
+        account_id=account_id, channel=channel, about=about, insurer_id=insurer_id,
         subject=subject.strip(), description=description.strip(), received_on=received_on,
         acknowledge_by=rules.acknowledge_by(received_on), answer_by=rules.answer_by(received_on),
         status=ComplaintStatus.OPEN.value, handler_id=handler_id)
     session.add(complaint)
     session.flush()
     task = followup.add_task(session, actor, client,
-                             title=_task_title("acknowledge", complaint),
-                             details=complaint.subject, due_on=complaint.acknowledge_by, assignee_id=handler_id)
+                             title=_task_title("acknowledge", complaint), details=complaint.subject,
+                             due_on=complaint.acknowledge_by, assignee_id=handler_id,
+                             source=("complaint", complaint.id))
     complaint.task_id = task.id
     audit.record(session, actor, "complaint.file", "complaint", complaint.id, after={
         "reference": complaint.reference, "client_id": client.id, "contract_id": complaint.contract_id,
-        "channel": channel, "about": about, "insurer_id": complaint.insurer_id, "subject": complaint.subject,
-        "received_on": received_on, "acknowledge_by": complaint.acknowledge_by, "answer_by": complaint.answer_by})
+        "claim_id": complaint.claim_id, "channel": channel, "about": about, "insurer_id": complaint.insurer_id,
+        "subject": complaint.subject, "received_on": received_on, "acknowledge_by": complaint.acknowledge_by,
+        "answer_by": complaint.answer_by, "handler_id": handler_id})
     return complaint
 
 
@@ -116,7 +152,8 @@ def _next_task(session: Session, actor, complaint: Complaint, title: str | None,
     complaint.task_id = None
     if title:
         complaint.task_id = followup.add_task(session, actor, client, title=title, details=complaint.subject,
-                                              due_on=due_on, assignee_id=complaint.handler_id).id
+                                              due_on=due_on, assignee_id=complaint.handler_id,
+                                              source=("complaint", complaint.id)).id
 
 
 def acknowledge(session: Session, actor, complaint: Complaint, *, on: date | None, version: int,
@@ -135,27 +172,26 @@ def acknowledge(session: Session, actor, complaint: Complaint, *, on: date | Non
     return complaint
 
 
-def answer(session: Session, actor, complaint: Complaint, *, on: date | None, text: str, version: int,
-           today: date | None = None) -> Complaint:
-    """The firm's answer, given on ``on``. An answer within the
-    acknowledgement deadline stands for the acknowledgement (2022-R-01)."""
+def answer(session: Session, actor, complaint: Complaint, *, on: date | None, text: str, outcome: str | None,
+           version: int, mediator_set: bool, today: date | None = None) -> Complaint:
+    """The firm's answer, given on ``on``, with its outcome. An answer within
+    the acknowledgement deadline stands for the acknowledgement (2022-R-01).
+    Refused when it should name the firm's mediator (``mediator_set``
+    False) — see :func:`app.complaints.rules.names_the_mediator`."""
     _check(complaint, version, (ComplaintStatus.OPEN, ComplaintStatus.ACKNOWLEDGED))
-    problems = {}
+    problems = rules.answer_problems(outcome=outcome, text=text, mediator_set=mediator_set)
     problem = rules.action_date_problem(on, complaint.received_on, today or date.today())
     if problem:
         problems["answered_on"] = problem
-    text = (text or "").strip()
-    if not text:
-        problems["answer"] = "required"
-    elif len(text) > rules.MAX_ANSWER:
-        problems["answer"] = "too_long"
     if problems:
         raise ComplaintError("invalid", problems)
+    text = text.strip()
     complaint.acknowledged_on = complaint.acknowledged_on or on
-    complaint.answered_on, complaint.answer, complaint.status = on, text, ComplaintStatus.ANSWERED.value
+    complaint.answered_on, complaint.answer, complaint.outcome = on, text, outcome
+    complaint.status = ComplaintStatus.ANSWERED.value
     _next_task(session, actor, complaint, None, None)
     audit.record(session, actor, "complaint.answer", "complaint", complaint.id,
-                 after={"answered_on": on, "answer": text, "late": on > complaint.answer_by})
+                 after={"answered_on": on, "outcome": outcome, "answer": text, "late": on > complaint.answer_by})
     return complaint
 
 
@@ -167,25 +203,26 @@ def close(session: Session, actor, complaint: Complaint, *, version: int) -> Com
     return complaint
 
 
+def contracts_of(session: Session, client: Client) -> list[tuple[Contract, Insurer]]:
+    """The contracts a complaint of ``client`` may be about: theirs, or paid by them."""
+    return [tuple(row) for row in session.execute(
+        select(Contract, Insurer).join(Insurer, Insurer.id == Contract.insurer_id)
+        .where(or_(Contract.client_id == client.id, Contract.payer_id == client.id))
+        .order_by(Contract.reference))]
+
+
+def claims_of(session: Session, client: Client) -> list[Claim]:
+    return list(session.scalars(select(Claim).where(Claim.client_id == client.id)
+                                .order_by(Claim.declared_on.desc(), Claim.id.desc())))
+
+
+def insurers(session: Session) -> list[Insurer]:
+    return list(session.scalars(select(Insurer).order_by(Insurer.name)))
+
+
 def of_client(session: Session, client_id: int) -> list[Complaint]:
     return list(session.scalars(select(Complaint).where(Complaint.client_id == client_id)
                                 .order_by(Complaint.received_on.desc(), Complaint.id.desc())))
-
-
-def queue(session: Session, status: str | None, page: int) -> tuple[list[tuple[Complaint, Client]], int]:
-    """The firm's complaints, the ones still to handle first by their
-    nearest deadline; one page and the count."""
-    query = select(Complaint, Client).join(Client, Client.id == Complaint.client_id)
-    if status:
-        query = query.where(Complaint.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    pending = Complaint.status.in_((ComplaintStatus.OPEN.value, ComplaintStatus.ACKNOWLEDGED.value))
-    next_deadline = case((Complaint.status == ComplaintStatus.OPEN.value, Complaint.acknowledge_by),
-                         else_=Complaint.answer_by)
-    rows = session.execute(query.order_by(pending.desc(), case((pending, next_deadline)),
-                                          Complaint.received_on.desc(), Complaint.id.desc())
-                           .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    return [tuple(row) for row in rows], total
 
 
 def late_steps(complaint: Complaint, today: date | None = None) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """Settings › Firm: the firm's name, contact details, ORIAS number, colour
-and logo, used by the client portal and by the emails and PDFs it sends."""
+and logo, used by the client portal and by the emails and PDFs it sends;
+and the mediator it adheres to, named in its answers to complaints."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from app.auth.access import requires
 from app.auth.rules import Permission
+from app.complaints import mediator as mediators
+from app.complaints.rules import MAX_MEDIATOR_ADDRESS, MAX_MEDIATOR_NAME, MAX_MEDIATOR_WEBSITE
 from app.documents import services as documents
 from app.extensions import db
 from app.platform.rules import normalise_orias
@@ -39,6 +42,16 @@ class FirmForm(FlaskForm):
     brand_colour = StringField(_l("Colour"), validators=[Optional(), Length(max=7)])
     logo = FileField(_l("Logo (PNG or JPEG, up to 512 KB)"))
     remove_logo = BooleanField(_l("Remove the logo"))
+    mediator_name = StringField(_l("Mediator"), validators=[Optional(), Length(max=MAX_MEDIATOR_NAME)])
+    mediator_address = TextAreaField(_l("Mediator's address"), validators=[Optional(),
+                                                                          Length(max=MAX_MEDIATOR_ADDRESS)])
+    mediator_website = StringField(_l("Mediator's website"), validators=[Optional(),
+                                                                        Length(max=MAX_MEDIATOR_WEBSITE)])
+
+    def validate_mediator_name(self, field):
+        if not (field.data or "").strip() and ((self.mediator_address.data or "").strip()
+                                               or (self.mediator_website.data or "").strip()):
+            raise ValidationError(_l("Name the mediator whose address or website you give."))
 
     def validate_orias(self, field):
         try:
@@ -54,6 +67,7 @@ class FirmForm(FlaskForm):
 def _form() -> FirmForm:
     settings = g.tenant.settings or {}
     return FirmForm(data={"name": g.tenant.name, **{key: settings.get(key) for key in branding.CONTACT_FIELDS},
+                          **{key: settings.get(key) for key in mediators.FIELDS},
                           "orias": settings.get("orias"), "brand_colour": branding.brand_of(g.tenant).colour})
 
 
@@ -68,6 +82,7 @@ def firm():
             branding.update_firm(db.session, current_user, g.tenant, name=form.name.data,
                                  values={key: form[key].data for key in (*branding.CONTACT_FIELDS, "orias")},
                                  colour=form.brand_colour.data, logo_upload=logo, remove_logo=form.remove_logo.data)
+            mediators.save(db.session, current_user, g.tenant, {key: form[key].data for key in mediators.FIELDS})
         except branding.BrandingError as exc:
             db.session.rollback()
             target = form.brand_colour if exc.code == "colour_invalid" else form.logo

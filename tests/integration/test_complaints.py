@@ -84,8 +84,8 @@ def test_a_client_files_a_complaint_the_handler_acknowledges_then_answers_it(pol
                               data={"answered_on": TODAY.isoformat(), "answer": " ", "version": version})
     assert blank.status_code == 422 and "This field is required" in blank.text
     answered = admin_client.post(f"/complaints/{complaint_id}/answer", data={
-        "answered_on": TODAY.isoformat(), "version": version,
-        "answer": "L'assureur maintient son refus ; vous pouvez saisir le médiateur de l'assurance."})
+        "answered_on": TODAY.isoformat(), "version": version, "outcome": "upheld",
+        "answer": "L'assureur revoit sa position ; vous pouvez saisir le médiateur de l'assurance sinon."})
     assert answered.status_code == 303
     with bound(tenant) as session:
         complaint = session.get(Complaint, complaint_id)
