@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 FREE_LETTER = "free"
 RENEWAL_NOTICE = "renewal_notice"
+#: the templates about a claim, offered from a claim's page only (they need its merge fields)
+CLAIM_TEMPLATES = frozenset({"claim_acknowledgement", "claim_documents_request", "claim_cover_refusal",
+                             "claim_settlement_offer", "claim_closure"})
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,118 @@ _FREE_EN = """Dear Sir or Madam,
 
 Yours faithfully,"""
 
+_CLAIM_ACK_FR = """Madame, Monsieur,
+
+Nous accusons réception de votre déclaration du {{ claim_declared_on }} concernant le sinistre survenu le {{ loss_date }} ({{ claim_kind }}, {{ loss_place }}), au titre de votre contrat {{ line }} n° {{ contract_number }} souscrit auprès de {{ insurer_name }}. Votre dossier est enregistré sous la référence {{ claim_reference }}, à rappeler dans toute correspondance.
+
+Afin que nous puissions le transmettre à l'assureur et faire valoir vos droits, nous vous remercions de nous adresser dans les meilleurs délais les pièces suivantes :
+
+{{ documents }}
+
+Conservez les biens endommagés et n'engagez pas de réparations, hors mesures conservatoires, avant l'accord de l'assureur ou le passage de l'expert.
+
+Nous restons à votre disposition pour toute question.
+
+Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."""
+
+_CLAIM_ACK_EN = """Dear Sir or Madam,
+
+We acknowledge receipt of your declaration of {{ claim_declared_on }} about the loss of {{ loss_date }} ({{ claim_kind }}, {{ loss_place }}), under your {{ line }} contract no. {{ contract_number }} with {{ insurer_name }}. Your claim is registered under reference {{ claim_reference }}: please quote it in all correspondence.
+
+So that we can forward it to the insurer and assert your rights, please send us the following documents as soon as possible:
+
+{{ documents }}
+
+Keep the damaged items and do not start repairs, except to prevent further damage, before the insurer agrees or the expert visits.
+
+We remain at your disposal for any question.
+
+Yours faithfully,"""
+
+_CLAIM_DOCUMENTS_FR = """Madame, Monsieur,
+
+Pour poursuivre l'instruction de votre sinistre du {{ loss_date }} (notre référence {{ claim_reference }}, contrat n° {{ contract_number }}), nous restons dans l'attente des pièces suivantes :
+
+{{ documents }}
+
+Sans ces documents, l'assureur ne peut se prononcer ni sur la prise en charge ni sur le montant de l'indemnité. Vous pouvez nous les transmettre par courrier électronique, depuis votre espace client ou à notre cabinet.
+
+Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."""
+
+_CLAIM_DOCUMENTS_EN = """Dear Sir or Madam,
+
+To go on with your claim of {{ loss_date }} (our reference {{ claim_reference }}, contract no. {{ contract_number }}), we still need the following documents:
+
+{{ documents }}
+
+Without them, the insurer can decide neither on cover nor on the amount of the indemnity. You may send them by email, from your client space or bring them to our office.
+
+Yours faithfully,"""
+
+_CLAIM_REFUSAL_FR = """Madame, Monsieur,
+
+Nous faisons suite à votre déclaration du {{ claim_declared_on }} (notre référence {{ claim_reference }}, référence de l'assureur {{ insurer_claim_number }}) relative au sinistre survenu le {{ loss_date }} à {{ loss_place }}.
+
+Après examen de votre dossier au regard de votre contrat {{ line }} n° {{ contract_number }} souscrit auprès de {{ insurer_name }}, nous sommes au regret de vous informer que ce sinistre ne peut être pris en charge, en application des dispositions suivantes de votre contrat :
+
+{{ cover_clauses }}
+
+Si vous contestez cette décision, adressez-nous vos observations et tout élément nouveau : nous les transmettrons à l'assureur. Vous pouvez aussi adresser une réclamation au service réclamations de l'assureur puis, à défaut de réponse satisfaisante dans un délai de deux mois, saisir gratuitement la Médiation de l'Assurance (www.mediation-assurance.org).
+
+Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."""
+
+_CLAIM_REFUSAL_EN = """Dear Sir or Madam,
+
+Further to your declaration of {{ claim_declared_on }} (our reference {{ claim_reference }}, insurer's reference {{ insurer_claim_number }}) about the loss of {{ loss_date }} at {{ loss_place }}:
+
+Having examined your claim against your {{ line }} contract no. {{ contract_number }} with {{ insurer_name }}, we regret to inform you that this loss cannot be covered, under the following terms of your contract:
+
+{{ cover_clauses }}
+
+If you contest this decision, send us your observations and any new information: we will forward them to the insurer. You may also complain to the insurer's complaints department and, without a satisfactory answer within two months, refer the matter free of charge to the insurance mediator, La Médiation de l'Assurance (www.mediation-assurance.org).
+
+Yours faithfully,"""
+
+_CLAIM_OFFER_FR = """Madame, Monsieur,
+
+Nous faisons suite au sinistre survenu le {{ loss_date }} (notre référence {{ claim_reference }}, référence de l'assureur {{ insurer_claim_number }}), déclaré au titre de votre contrat {{ line }} n° {{ contract_number }}.
+
+Au vu des dommages retenus et des garanties de votre contrat, {{ insurer_name }} vous propose une indemnité de {{ indemnity }}, franchise contractuelle de {{ deductible }} déduite. Les règlements déjà effectués s'élèvent à {{ paid_total }} ; le solde restant à vous verser est de {{ balance_due }}.
+
+Si cette proposition vous convient, retournez-nous la présente lettre datée et signée, précédée de la mention « Bon pour accord » : le règlement interviendra dès réception de votre accord.
+
+Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."""
+
+_CLAIM_OFFER_EN = """Dear Sir or Madam,
+
+Further to the loss of {{ loss_date }} (our reference {{ claim_reference }}, insurer's reference {{ insurer_claim_number }}), declared under your {{ line }} contract no. {{ contract_number }}:
+
+Given the damage agreed and the cover of your contract, {{ insurer_name }} offers you an indemnity of {{ indemnity }}, after the contractual deductible of {{ deductible }}. The payments already made amount to {{ paid_total }}; the balance still due to you is {{ balance_due }}.
+
+If you accept this offer, please return this letter dated and signed, with the words "Agreed": payment will follow on receipt of your agreement.
+
+Yours faithfully,"""
+
+_CLAIM_CLOSURE_FR = """Madame, Monsieur,
+
+Nous vous informons que votre dossier de sinistre {{ claim_reference }} (sinistre du {{ loss_date }}, contrat n° {{ contract_number }} souscrit auprès de {{ insurer_name }}) est clôturé.
+
+Les règlements effectués au titre de ce sinistre s'élèvent à {{ paid_total }}.
+
+Si un élément nouveau apparaissait, faites-nous en part : le dossier pourra être rouvert.
+
+Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."""
+
+_CLAIM_CLOSURE_EN = """Dear Sir or Madam,
+
+We inform you that your claim {{ claim_reference }} (loss of {{ loss_date }}, contract no. {{ contract_number }} with {{ insurer_name }}) is now closed.
+
+The payments made on this claim amount to {{ paid_total }}.
+
+Should anything new come up, let us know: the claim can be reopened.
+
+Yours faithfully,"""
+
 BUILTIN_TEMPLATES: dict[str, BuiltinTemplate] = {
     template.code: template for template in (
         BuiltinTemplate("cancellation_notice", {
@@ -150,6 +265,33 @@ BUILTIN_TEMPLATES: dict[str, BuiltinTemplate] = {
                           _RENEWAL_FR),
             "en": Wording("Renewal notice (loi Chatel)", "Renewal notice — contract no. {{ contract_number }}",
                           _RENEWAL_EN),
+        }),
+        BuiltinTemplate("claim_acknowledgement", {
+            "fr": Wording("Accusé de réception de sinistre",
+                          "Votre sinistre du {{ loss_date }} — référence {{ claim_reference }}", _CLAIM_ACK_FR),
+            "en": Wording("Claim acknowledgement", "Your claim of {{ loss_date }} — reference {{ claim_reference }}",
+                          _CLAIM_ACK_EN),
+        }),
+        BuiltinTemplate("claim_documents_request", {
+            "fr": Wording("Demande de pièces (sinistre)", "Pièces à nous transmettre — sinistre {{ claim_reference }}",
+                          _CLAIM_DOCUMENTS_FR),
+            "en": Wording("Request for documents (claim)", "Documents to send us — claim {{ claim_reference }}",
+                          _CLAIM_DOCUMENTS_EN),
+        }),
+        BuiltinTemplate("claim_cover_refusal", {
+            "fr": Wording("Refus de garantie", "Refus de prise en charge — sinistre {{ claim_reference }}",
+                          _CLAIM_REFUSAL_FR),
+            "en": Wording("Refusal of cover", "Cover refused — claim {{ claim_reference }}", _CLAIM_REFUSAL_EN),
+        }),
+        BuiltinTemplate("claim_settlement_offer", {
+            "fr": Wording("Proposition d'indemnisation", "Proposition d'indemnisation — sinistre {{ claim_reference }}",
+                          _CLAIM_OFFER_FR),
+            "en": Wording("Settlement offer", "Settlement offer — claim {{ claim_reference }}", _CLAIM_OFFER_EN),
+        }),
+        BuiltinTemplate("claim_closure", {
+            "fr": Wording("Clôture de sinistre", "Clôture de votre dossier sinistre {{ claim_reference }}",
+                          _CLAIM_CLOSURE_FR),
+            "en": Wording("Claim closure", "Your claim {{ claim_reference }} is closed", _CLAIM_CLOSURE_EN),
         }),
         BuiltinTemplate(FREE_LETTER, {
             "fr": Wording("Courrier libre", "Votre contrat n° {{ contract_number }}", _FREE_FR),

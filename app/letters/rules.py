@@ -21,6 +21,9 @@ MERGE_FIELDS: tuple[str, ...] = (
     "insurer_name", "line", "effective_date", "renewal_date", "cancellation_date", "cancellation_deadline",
     "amount", "new_amount", "refund_amount", "firm_name", "firm_orias", "firm_address", "today", "handler_name",
     "documents", "reason",
+    # a letter about a claim (app.letters.claim_fields)
+    "claim_reference", "loss_date", "loss_place", "claim_kind", "claim_declared_on", "insurer_claim_number",
+    "indemnity", "deductible", "paid_total", "balance_due", "cover_clauses",
 )
 
 

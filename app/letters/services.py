@@ -21,17 +21,19 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.catalog.lines import line_definition
 from app.catalog.models import Insurer
+from app.claims.models import Claim
 from app.columns import utcnow
 from app.contracts import services as contracts
 from app.contracts.models import Cancellation, Contract, Letter
 from app.crm.models import Client, Interaction, InteractionKind
 from app.documents import services as documents
 from app.documents.models import DocumentKind
-from app.letters import rules, templates
+from app.letters import claim_fields, rules, templates
 from app.letters.pdf import render_pdf
 from app.mail.services import queue_email
 
-__all__ = ["LetterError", "compose", "draft", "render_pdf", "send", "letters_of", "get", "merge_values"]
+__all__ = ["LetterError", "compose", "draft", "render_pdf", "send", "letters_of", "letters_of_claim", "get",
+           "merge_values"]
 
 
 class LetterError(Exception):
@@ -63,8 +65,8 @@ def _handler_name(session: Session, actor, contract: Contract | None, client: Cl
 
 
 def merge_values(session: Session, actor, *, client: Client, contract: Contract | None, tenant,
-                 extra: dict | None = None) -> dict[str, str]:
-    """The merge fields' values for this client and contract, formatted."""
+                 extra: dict | None = None, claim: Claim | None = None) -> dict[str, str]:
+    """The merge fields' values for this client and contract (and claim), formatted."""
     settings = getattr(tenant, "settings", None) or {}
     values = {
         "client_name": client.display_name, "client_address": client_address(client),
@@ -81,6 +83,9 @@ def merge_values(session: Session, actor, *, client: Client, contract: Contract 
             "cancellation_date": contract.ended_on, "amount": contract.total,
         }
         values |= _renewal_values(session, contract) | _cancellation_values(session, contract)
+    if claim is not None:
+        values |= {name: value for name, value in claim_fields.claim_values(session, claim, contract).items()
+                   if value not in (None, "")}
     values |= extra or {}
     return {name: _shown(value) for name, value in values.items() if name in rules.MERGE_FIELDS}
 
@@ -104,12 +109,12 @@ def _cancellation_values(session: Session, contract: Contract) -> dict:
 
 
 def draft(session: Session, actor, *, client: Client, contract: Contract | None, template_code: str, tenant,
-          extra: dict | None = None) -> tuple[str, str]:
-    """(subject, body) of the template merged for this client and contract."""
+          extra: dict | None = None, claim: Claim | None = None) -> tuple[str, str]:
+    """(subject, body) of the template merged for this client and contract (and claim)."""
     wording = templates.wording_of(session, template_code, str(get_locale()))
     if wording is None:
         raise LetterError("unknown_template")
-    values = merge_values(session, actor, client=client, contract=contract, tenant=tenant, extra=extra)
+    values = merge_values(session, actor, client=client, contract=contract, tenant=tenant, extra=extra, claim=claim)
     try:
         return rules.merge(wording.subject, values), rules.merge(wording.body, values)
     except rules.TemplateRefused as exc:
@@ -129,14 +134,14 @@ def _pdf(session: Session, actor, *, client: Client, contract: Contract | None, 
 
 def compose(session: Session, actor, *, client: Client, contract: Contract | None = None, template_code: str,
             extra: dict | None = None, subject: str | None = None, body: str | None = None, tenant=None,
-            kind: DocumentKind = DocumentKind.LETTER) -> Letter:
+            kind: DocumentKind = DocumentKind.LETTER, claim: Claim | None = None) -> Letter:
     """Produce the letter as a PDF kept with the client's (and contract's)
-    documents. ``subject`` and ``body``, when given, are the handler's
-    edited text, kept as typed (never merged again)."""
+    documents, about ``claim`` when given. ``subject`` and ``body``, when
+    given, are the handler's edited text, kept as typed (never merged again)."""
     tenant = tenant or g.tenant
     if subject is None or body is None:
         merged_subject, merged_body = draft(session, actor, client=client, contract=contract,
-                                            template_code=template_code, tenant=tenant, extra=extra)
+                                            template_code=template_code, tenant=tenant, extra=extra, claim=claim)
         subject, body = subject or merged_subject, body or merged_body
     subject, body = subject.strip()[:250], body.strip()
     if not subject or not body:
@@ -146,13 +151,14 @@ def compose(session: Session, actor, *, client: Client, contract: Contract | Non
         session, actor, content=pdf, kind=kind, title=subject, client_id=client.id, content_type="application/pdf",
         filename=f"{kind.value.replace('_', '-')}-{(contract or client).reference}-{date.today():%Y%m%d}.pdf")
     stored.contract_id = contract.id if contract else None
-    letter = Letter(contract_id=stored.contract_id, client_id=client.id, template_code=template_code,
-                    subject=subject, body=body, document_id=stored.id, created_by_id=getattr(actor, "id", None))
+    letter = Letter(contract_id=stored.contract_id, client_id=client.id, claim_id=claim.id if claim else None,
+                    template_code=template_code, subject=subject, body=body, document_id=stored.id,
+                    created_by_id=getattr(actor, "id", None))
     session.add(letter)
     session.flush()
     audit.record(session, actor, "letter.compose", "letter", letter.id,
-                 after={"client_id": client.id, "contract_id": letter.contract_id, "template": template_code,
-                        "subject": subject, "document_id": stored.id})
+                 after={"client_id": client.id, "contract_id": letter.contract_id, "claim_id": letter.claim_id,
+                        "template": template_code, "subject": subject, "document_id": stored.id})
     if contract is not None:
         contracts.record_event(session, actor, contract, kind="letter", summary=_("Letter: %(subject)s",
                                subject=subject), details={"letter_id": letter.id, "document_id": stored.id})
@@ -192,6 +198,11 @@ def get(session: Session, letter_id: int) -> Letter | None:
 
 def letters_of(session: Session, contract: Contract) -> list[Letter]:
     return list(session.scalars(select(Letter).where(Letter.contract_id == contract.id)
+                                .order_by(Letter.created_at.desc(), Letter.id.desc())))
+
+
+def letters_of_claim(session: Session, claim: Claim) -> list[Letter]:
+    return list(session.scalars(select(Letter).where(Letter.claim_id == claim.id)
                                 .order_by(Letter.created_at.desc(), Letter.id.desc())))
 
 

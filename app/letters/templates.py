@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.contracts.models import LetterTemplate
 from app.letters import rules
-from app.letters.defaults import BUILTIN_TEMPLATES, Wording
+from app.letters.defaults import BUILTIN_TEMPLATES, CLAIM_TEMPLATES, FREE_LETTER, Wording
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
@@ -62,9 +62,15 @@ def rows(session: Session, locale: str) -> list[TemplateRow]:
     return listed
 
 
-def choices(session: Session, locale: str) -> list[tuple[str, str]]:
-    """(code, title) of the templates a handler may use."""
-    return [(row.code, row.title) for row in rows(session, locale) if row.is_active]
+def choices(session: Session, locale: str, *, for_claim: bool = False) -> list[tuple[str, str]]:
+    """(code, title) of the templates a handler may use: about a claim, the
+    claim templates, the free letter and the firm's own; elsewhere, all but
+    the claim templates."""
+    active = [(row.code, row.title) for row in rows(session, locale) if row.is_active]
+    if for_claim:
+        return [(code, title) for code, title in active
+                if code in CLAIM_TEMPLATES or code == FREE_LETTER or code not in BUILTIN_TEMPLATES]
+    return [(code, title) for code, title in active if code not in CLAIM_TEMPLATES]
 
 
 def _check(title: str, subject: str, body: str) -> None:

@@ -1,0 +1,70 @@
+"""Words of a claim's disputes, letters and timeline: origins, stages,
+sides, dated steps, problems. Lazy, so they follow the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ORIGIN_LABELS = {"client_contests": _l("The client contests the outcome"),
+                 "third_party_sues": _l("A third party sues")}
+STAGE_LABELS = {"mediation": _l("Mediation"), "litigation": _l("Litigation"), "closed": _l("Closed")}
+STAGE_BADGES = {"mediation": "text-bg-warning", "litigation": "text-bg-danger", "closed": "text-bg-secondary"}
+SIDE_LABELS = {"firm": _l("Firm or insurer"), "client": _l("Client"), "third_party": _l("Third party")}
+PROPOSAL_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "refused": _l("Refused"),
+                   "superseded": _l("Superseded")}
+PROPOSAL_BADGES = {"open": "text-bg-primary", "accepted": "text-bg-success", "refused": "text-bg-danger",
+                   "superseded": "text-bg-light border"}
+HEARING_LABELS = {"hearing": _l("Hearing"), "filing_deadline": _l("Filing deadline"),
+                  "expert_meeting": _l("Expert meeting"), "judgment": _l("Judgment")}
+#: who wrote a timeline entry
+EVENT_SIDE_LABELS = {"firm": _l("Firm"), "client": _l("Client"), "insurer": _l("Insurer"), "system": _l("System")}
+ATTACHMENT_LABELS = {
+    "declaration": _l("Declaration"), "mission_letter": _l("Mission letter"), "expert_report": _l("Expert's report"),
+    "invoice": _l("Quote or invoice"), "letter": _l("Letter"), "litigation": _l("Litigation"),
+    "insurer": _l("From the insurer"), "other": _l("Other"),
+}
+PROBLEMS = {
+    "required": _l("This field is required."), "choice_invalid": _l("Choose one of the proposed values."),
+    "date_invalid": _l("Enter a date."), "in_future": _l("This date is in the future."),
+    "in_past": _l("This date is already past."), "too_far": _l("This date is more than ten years ahead."),
+    "too_early": _l("This date comes before the step it follows."), "too_long": _l("This text is too long."),
+    "amount_invalid": _l("Enter an amount in euros, such as 1 250,00."),
+    "amount_not_positive": _l("Enter an amount above zero."), "amount_too_large": _l("This amount is too large."),
+    "stale": _l("Someone changed this dispute meanwhile: reload the page and try again."),
+    "stage": _l("This dispute is no longer at a stage that allows it: reload the page."),
+    "dispute_open": _l("This claim already has an open dispute: close it first."),
+    "proposal_closed": _l("This proposal is no longer open."),
+    "lawyer_required": _l("Choose a lawyer of your providers' directory."),
+    "recipient_required": _l("Choose a lawyer or an expert with an email address."),
+    "documents_required": _l("Choose at least one document."),
+    "documents_too_large": _l("These documents weigh more than 20 MB together: send fewer at once."),
+    "no_email": _l("The client has no email address: add one on the client's page first."),
+    "no_document": _l("The letter's PDF is missing: produce the letter again."),
+    "attachment_too_large": _l("Each file must weigh less than 8 MB."),
+    "attachment_empty": _l("One of the files is empty."),
+    "attachment_unsupported_type": _l("Attach photos (JPEG, PNG, WebP) or PDF documents only."),
+    "too_many": _l("Attach 10 files at most."),
+    "empty": _l("The subject and the text are required."),
+    "template_refused": _l("This template uses fields that do not exist: correct it in the letter templates."),
+}
+
+
+def problem(code: str) -> str:
+    return str(PROBLEMS.get(code, code))
+
+
+#: the parts of the handling the timeline filters on (``app.claims.timeline_rules.KIND_GROUPS``)
+GROUP_LABELS = {"declaration": _l("Declaration and status"), "insurer": _l("Insurer"),
+                "cover": _l("Cover and liability"), "expertise": _l("Experts"),
+                "settlement": _l("Damages and settlement"), "dispute": _l("Disputes"),
+                "correspondence": _l("Letters, messages and documents")}
+#: names of the details of timeline entries
+DETAIL_LABELS = {
+    "channel": _l("Received"), "deadline": _l("Declaration deadline"), "declared_late": _l("Declared late"),
+    "from": _l("From"), "to": _l("To"), "origin": _l("Origin"), "mediator": _l("Mediator"),
+    "opened_on": _l("Opened on"), "side": _l("From"), "amount": _l("Amount"), "made_on": _l("Made on"),
+    "compromise_on": _l("Agreed on"), "court": _l("Court"), "case_number": _l("Case number"),
+    "lawyer": _l("Lawyer"), "started_on": _l("Started on"), "kind": _l("What"), "at": _l("When"),
+    "place": _l("Place"), "awarded_amount": _l("Amount awarded"), "closed_on": _l("Closed on"),
+    "category": _l("Category"), "visible_to_client": _l("Shown to the client"), "subject": _l("Subject"),
+}
