@@ -26,7 +26,7 @@ MAX_BULK = 200
 
 
 class AssignmentError(Exception):
-    """``code``: handler_invalid, stale, none_chosen, too_many, not_found."""
+    """``code``: handler_invalid, stale, none_chosen, too_many_claims, not_found."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -86,7 +86,7 @@ def assign_many(session: Session, actor, claim_ids: Iterable[int], handler_id: i
     if not wanted:
         raise AssignmentError("none_chosen")
     if len(wanted) > MAX_BULK:
-        raise AssignmentError("too_many")
+        raise AssignmentError("too_many_claims")
     handler = _handler(session, handler_id)
     claims = list(session.scalars(select(Claim).where(Claim.id.in_(wanted)).order_by(Claim.id).with_for_update()))
     if len(claims) != len(wanted):

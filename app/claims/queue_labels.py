@@ -18,7 +18,7 @@ PROBLEMS = {
     "handler_invalid": _l("Choose an active member of the staff who handles claims."),
     "stale": _l("Someone changed this claim meanwhile: reload the page and try again."),
     "none_chosen": _l("Tick the claims to assign."),
-    "too_many": _l("Assign 200 claims at most at once."),
+    "too_many_claims": _l("Assign 200 claims at most at once."),
     "not_found": _l("Some of these claims do not exist any more: reload the page."),
     "contract_required": _l("Choose the client's contract."),
     "contract_not_in_force": _l(

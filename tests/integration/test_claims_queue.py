@@ -220,6 +220,8 @@ def test_assigning_several_claims_from_the_queue(admin_client, desk, bound, tena
         assert session.scalar(select(func.count()).select_from(ClaimEvent).where(ClaimEvent.kind == "assigned")) == 2
     nothing = admin_client.post("/claims/assign", data={"handler_id": desk["bruno"]})
     assert nothing.status_code == 422 and "Tick the claims" in nothing.text
+    too_many = admin_client.post("/claims/assign", data={"claim_id": list(range(1, 202)), "handler_id": desk["anna"]})
+    assert too_many.status_code == 422 and "200 claims at most" in too_many.text
     unknown = admin_client.post("/claims/assign", data={"claim_id": [ids["old"], 999999], "handler_id": desk["anna"]})
     assert unknown.status_code == 404
     with bound(tenant) as session:
