@@ -49,6 +49,8 @@ def _picked() -> tuple[dict, dict]:
         chosen[argument] = db.session.get(model, int(raw)) if raw.isdigit() else None
         if raw and chosen[argument] is None:
             problems[argument] = "choice_invalid"
+    if request.form.get("channel") not in rules.STAFF_CHANNELS:   # the portal files its own
+        problems["channel"] = "choice_invalid"
     handler = request.form.get("handler_id", "").strip()
     chosen["handler_id"] = int(handler) if handler.isdigit() else None
     if handler and not handler.isdigit():
