@@ -1,7 +1,8 @@
 """Payments of indemnity on a claim: recorded by the handler or posted by
 the insurer through the API. A payment is counted once: the insurer's own
 id (``external_id``) is unique per claim, and the claim's ``paid_total``
-moves under a row lock in the same transaction."""
+moves under a row lock in the same transaction. A payment that makes the
+claim paid in full settles it (:func:`app.claims.settlement.sync_settled`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import format_currency
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.claims import timeline
+from app.claims import settlement, timeline
 from app.claims.models import Claim, ClaimPayment, PayeeKind
 from app.providers.models import Provider
 
@@ -118,12 +118,13 @@ def record_payment(session: Session, actor, claim: Claim, values: PaymentInput, 
     claim.paid_total = (claim.paid_total or Decimal("0.00")) + amount
     session.flush()
     timeline.record(session, actor, claim, "payment_recorded" if source == "firm" else "insurer_payment",
-                    f"{format_currency(amount, 'EUR', locale='fr_FR')} · {payee_name}",
+                    f"{settlement.euros(amount)} · {payee_name}",
                     {"payment_id": payment.id, "amount": str(amount), "payee_kind": values.payee_kind,
                      "paid_on": values.paid_on.isoformat()}, side="firm" if source == "firm" else "insurer")
     audit.record(session, actor, "claim.payment", "claim", claim.id, after={
         "payment_id": payment.id, "amount": amount, "payee": payee_name, "paid_on": values.paid_on,
         "source": source, "external_id": external_id})
+    settlement.sync_settled(session, actor, claim)
     return payment, True
 
 

@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.claims import labels, rules
+from app.claims import labels, rules, settlement
 from app.claims import services as claims
 from app.claims.declaration_form import form_values, uploads_of
 from app.claims.models import Claim, ClaimChannel
@@ -76,7 +76,8 @@ def claim(claim_id: int):
     found = _claim_of_account(claim_id)
     return render_template("portal/claim.html", claim=found, contract=db.session.get(Contract, found.contract_id),
                            attachments=claims.attachments_of(db.session, found, for_client=True),
-                           messages=claims.messages_of(db.session, found), problems={})
+                           messages=claims.messages_of(db.session, found), problems={},
+                           **settlement.for_client(db.session, found))
 
 
 @bp.post("/claims/<int:claim_id>/messages")
@@ -93,7 +94,8 @@ def claim_message(claim_id: int):
         return render_template("portal/claim.html", claim=found,
                                contract=db.session.get(Contract, found.contract_id),
                                attachments=claims.attachments_of(db.session, found, for_client=True),
-                               messages=claims.messages_of(db.session, found), problems=problems), 422
+                               messages=claims.messages_of(db.session, found), problems=problems,
+                               **settlement.for_client(db.session, found)), 422
     db.session.commit()
     flash(_("Your message is sent to your broker."), "success")
     return redirect(url_for("portal.claim", claim_id=claim_id) + "#messages", code=303)
