@@ -48,10 +48,13 @@ class FirmForm(FlaskForm):
     mediator_website = StringField(_l("Mediator's website"), validators=[Optional(),
                                                                         Length(max=MAX_MEDIATOR_WEBSITE)])
 
-    def validate_mediator_name(self, field):
-        if not (field.data or "").strip() and ((self.mediator_address.data or "").strip()
-                                               or (self.mediator_website.data or "").strip()):
-            raise ValidationError(_l("Name the mediator whose address or website you give."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.mediator_name.data or "").strip() and ((self.mediator_address.data or "").strip()
+                                                            or (self.mediator_website.data or "").strip()):
+            self.mediator_name.errors.append(str(_l("Name the mediator whose address or website you give.")))
+            return False
+        return valid
 
     def validate_orias(self, field):
         try:

@@ -551,3 +551,23 @@ def test_answer_and_letter_routes_check_roles_and_tenants(portfolio, admin_clien
     assert other_firm_client.get(f"/complaints/{complaint_id}/letter").status_code == 404
     assert other_firm_client.get(f"/complaints/{complaint_id}").status_code == 404
     assert other_firm_client.get("/complaints/999999/letter").status_code == 404
+
+
+def test_the_firms_mediator_is_checked_saved_and_audited(admin_client, bound, tenant):
+    nameless = admin_client.post("/settings/firm", data=FIRM | MEDIATOR | {"mediator_name": " "})
+    assert nameless.status_code == 422 and "Name the mediator" in nameless.text
+    assert "91 rue Saint-Lazare" in nameless.text
+    too_long = admin_client.post("/settings/firm", data=FIRM | MEDIATOR | {"mediator_name": "M" * 201})
+    assert too_long.status_code == 422
+    set_mediator(admin_client)
+    set_mediator(admin_client)   # unchanged: audited once
+    with bound(tenant) as session:
+        from app.audit.models import AuditEntry
+
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "firm.mediator")))
+        assert len(entries) == 1 and entries[0].after["mediator_name"] == "Médiateur de la CSCA"
+    set_mediator(admin_client, mediator_name="", mediator_address="", mediator_website="")
+    with bound(tenant) as session:
+        from tenants.models import Tenant
+
+        assert session.get(Tenant, tenant.id).settings.get("mediator_name") is None
