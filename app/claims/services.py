@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
-from app.claims import rules, timeline
+from app.claims import notice, rules, timeline
 from app.claims.models import AttachmentCategory, Claim, ClaimAttachment, ClaimChannel, ClaimMessage, ClaimStatus
 from app.contracts.models import Contract
 from app.crm import followup
@@ -101,7 +101,8 @@ def attach(session: Session, actor, claim: Claim, upload: Upload, side: str, *,
 def declare(session: Session, actor, contract: Contract, kind: str, values: dict, uploads: list[Upload], *,
             channel: str, account_id: int | None = None, today: date | None = None) -> Claim:
     """Register a claim on ``contract``; ``values`` as the form gives them
-    (dates parsed). Raises ClaimError("invalid", problems by field)."""
+    (dates parsed); the claim notice goes to the insurer in the same
+    transaction. Raises ClaimError("invalid", problems by field)."""
     today = today or date.today()
     problems = rules.declaration_problems(contract.line, kind, values, today)
     if len(uploads) > MAX_ATTACHMENTS:
@@ -135,6 +136,7 @@ def declare(session: Session, actor, contract: Contract, kind: str, values: dict
     audit.record(session, actor, "claim.declare", "claim", claim.id, after={
         "reference": claim.reference, "contract_id": contract.id, "kind": kind, "channel": channel,
         "occurred_at": occurred_at, "deadline": deadline, "declared_late": claim.declared_late})
+    notice.send_on_registration(session, actor, claim)
     return claim
 
 

@@ -22,8 +22,9 @@ ERROR_MEANINGS = {
     "400": _l("Missing or invalid Idempotency-Key header, or a body that is not a JSON object."),
     "401": _l("No API key, or an unknown or revoked one."),
     "403": _l("The insurer is no longer active with the firm."),
-    "404": _l("No such placement or contract among those of your insurer."),
-    "409": _l("Out of state (already answered, already confirmed), or an Idempotency-Key reused for another request."),
+    "404": _l("No such placement, contract or claim among those of your insurer."),
+    "409": _l("Out of state (already answered, already confirmed), a payment_id already posted with another amount, "
+              "or an Idempotency-Key reused for another request."),
     "413": _l("A file or the whole body is too large."),
     "415": _l("Wrong Content-Type, or a file that is not a PDF, JPEG, PNG or WebP."),
     "422": _l("Some fields are invalid: error.fields says which and why."),

@@ -6,7 +6,8 @@ a test checks that every route of the blueprint is described here.
 
 from __future__ import annotations
 
-from app.insurer_api import rules
+from app.claims.insurer_rules import DECISIONS
+from app.insurer_api import claim_rules, rules
 from app.placements.document import SCHEMA_FILE
 
 API_VERSION = "1.0.0"
@@ -15,9 +16,9 @@ ERROR_STATUSES = {
     "400": ("BadRequest", "Missing or invalid Idempotency-Key header, or a body that is not a JSON object."),
     "401": ("Unauthenticated", "No API key, or an unknown or revoked one."),
     "403": ("Forbidden", "The insurer is no longer active with the firm."),
-    "404": ("NotFound", "No such placement or contract among those of your insurer."),
-    "409": ("Conflict", "Out of state (already answered, already confirmed), or an Idempotency-Key reused "
-                        "for another request."),
+    "404": ("NotFound", "No such placement, contract or claim among those of your insurer."),
+    "409": ("Conflict", "Out of state (already answered, already confirmed), a payment_id already posted with "
+                        "another amount, or an Idempotency-Key reused for another request."),
     "413": ("TooLarge", "A file or the whole body is too large."),
     "415": ("UnsupportedMediaType", "Wrong Content-Type, or a file that is not a PDF, JPEG, PNG or WebP."),
     "422": ("Invalid", "Some fields are invalid: error.fields says which and why."),
@@ -121,6 +122,86 @@ def schemas(placement_schema_url: str) -> dict:
             "insurer_reference": _string("Your reference of the endorsement.", nullable=True,
                                          maxLength=rules.INSURER_REFERENCE_MAX),
         }),
+        **claim_schemas(),
+    }
+
+
+def claim_schemas() -> dict:
+    """The claim as an insurer reads it (the claim notice's ``claim`` part,
+    plus its status, answers and payments) and the bodies of the answers."""
+    payee_kind = _string(enum=list(claim_rules.PAYEE_KINDS))
+    nullable_text = _string(nullable=True)
+    return {
+        "ClaimPayment": _object({
+            "id": {"type": "integer"}, "payment_id": _string("Your id of the payment.", nullable=True),
+            "amount": AMOUNT, "paid_on": _string(fmt="date"),
+            "payee": _object({"kind": payee_kind, "name": _string()}, ("kind", "name")),
+            "method": _string(enum=list(claim_rules.METHODS)), "reference": nullable_text,
+            "source": _string("insurer when posted through this API, firm when the firm recorded it.",
+                              enum=["insurer", "firm"]),
+            "recorded_at": _string(fmt="date-time"),
+        }, ("id", "payment_id", "amount", "paid_on", "payee", "method", "reference", "source", "recorded_at")),
+        "Claim": _object({
+            "reference": _string("The firm's reference (SIN-…).", pattern="^SIN-[0-9]{6,}$"),
+            "kind": _string("What happened: collision, theft, break_in, water_damage, fire, glass, natural_event, "
+                            "liability, illness, other."),
+            "kind_label": _string(), "occurred_at": _string(fmt="date-time"), "known_on": _string(fmt="date"),
+            "declared_on": _string(fmt="date"), "declaration_deadline": _string(fmt="date"),
+            "declared_late": {"type": "boolean"},
+            "received_by": _string(enum=["portal", "phone", "letter", "email"]),
+            "place": _string(), "circumstances": _string(),
+            "details": {"type": "array", "description": "The line's own questions (third parties, police report, "
+                                                        "injured people, damaged goods, vehicle) and the answers.",
+                        "items": _object({"code": _string(), "label": _string(), "value": _string()},
+                                         ("code", "label", "value"))},
+            "contract": _object({
+                "reference": _string(), "policy_number": nullable_text,
+                "line": _object({"code": _string(), "label": _string()}, ("code", "label")), "label": _string(),
+            }, ("reference", "policy_number", "line", "label")),
+            "insured": _object({
+                "name": _string(), "client_reference": _string(), "email": nullable_text, "phone": nullable_text,
+                "address": _object({"line1": nullable_text, "line2": nullable_text, "postal_code": nullable_text,
+                                    "city": nullable_text, "country": _string()},
+                                   ("line1", "line2", "postal_code", "city", "country")),
+            }, ("name", "client_reference", "email", "phone", "address")),
+            "status": _string(enum=["declared", "in_progress", "with_insurer", "settled", "closed"]),
+            "answer": _object({
+                "acknowledged_at": _string(fmt="date-time", nullable=True), "insurer_reference": nullable_text,
+                "decision": _string(enum=[*DECISIONS, None], nullable=True), "note": nullable_text,
+            }, ("acknowledged_at", "insurer_reference", "decision", "note")),
+            "paid_total": AMOUNT,
+            "payments": {"type": "array", "items": _ref("schemas", "ClaimPayment")},
+        }, ("reference", "kind", "kind_label", "occurred_at", "known_on", "declared_on", "declaration_deadline",
+            "declared_late", "received_by", "place", "circumstances", "details", "contract", "insured", "status",
+            "answer", "paid_total", "payments")),
+        "ClaimAcknowledgement": _object({
+            "insurer_reference": _string("Your claim number, if you have one already.", nullable=True,
+                                         maxLength=rules.INSURER_REFERENCE_MAX),
+        }),
+        "ClaimInsurerReference": _object({
+            "insurer_reference": _string("Your claim number.", minLength=1, maxLength=rules.INSURER_REFERENCE_MAX),
+        }, ("insurer_reference",)),
+        "ClaimDecision": _object({
+            "decision": _string(enum=list(DECISIONS)),
+            "note": _string("Your reason; required for partial and refused.", nullable=True,
+                            maxLength=claim_rules.NOTE_MAX),
+        }, ("decision",)),
+        "ClaimPaymentRequest": _object({
+            "payment_id": _string("Your own id of the payment: posting it again is answered with the payment "
+                                  "recorded first (200), or 409 if the amount differs.",
+                                  minLength=1, maxLength=claim_rules.PAYMENT_ID_MAX),
+            "amount": _string("Euros, positive, as a decimal string: 1234.50.",
+                              pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$"),
+            "paid_on": _string("YYYY-MM-DD, not in the future.", fmt="date"),
+            "payee": _object({
+                "kind": payee_kind, "name": _string(minLength=1, maxLength=claim_rules.PAYEE_NAME_MAX),
+                "siren": _string("For a provider: its SIREN finds it in the firm's network (else its name does).",
+                                 nullable=True, pattern="^[0-9]{9}$"),
+            }, ("kind", "name")),
+            "method": _string("transfer when omitted.", enum=list(claim_rules.METHODS)),
+            "reference": _string("Your bank reference of the payment.", nullable=True,
+                                 maxLength=claim_rules.PAYMENT_REFERENCE_MAX),
+        }, ("payment_id", "amount", "paid_on", "payee")),
     }
 
 
@@ -137,6 +218,9 @@ PARAMETERS = {
                      "description": "Your policy number (URL-encoded), or the firm's contract reference."},
     "Number": {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1},
                "description": "The endorsement's number on the contract."},
+    "ClaimReference": {"name": "reference", "in": "path", "required": True,
+                       "schema": _string(pattern="^SIN-[0-9]{6,}$"),
+                       "description": "The claim's reference, as in the claim notice (SIN-…)."},
 }
 
 
@@ -195,6 +279,7 @@ def paths(placement_schema_url: str) -> dict:
                                           "contract": _ref("schemas", "Contract")}, ("endorsement", "contract"))),
              **_errors("400", "401", "403", "404", "409", "415", "422", "429")},
             parameters=["PolicyNumber", "Number"]),
+        **claim_paths(),
         f"/schemas/{SCHEMA_FILE}": {"get": {
             "summary": "The placement document's JSON Schema", "security": [],
             "responses": _ok("JSON Schema, draft 2020-12.", {"$ref": placement_schema_url}),
@@ -210,6 +295,48 @@ def paths(placement_schema_url: str) -> dict:
     }
 
 
+CLAIM_ANSWER = _object({"claim": _ref("schemas", "Claim")}, ("claim",))
+CLAIM_ERRORS = ("400", "401", "403", "404", "415", "422", "429")
+
+
+def claim_paths() -> dict:
+    return {
+        "/claims/{reference}": {"get": {
+            "summary": "Read a claim",
+            "description": "A claim on one of your contracts, as in its claim notice, with its status, the answers "
+                           "recorded (yours, or the firm's when you answered by email) and the payments.",
+            "parameters": [_ref("parameters", "ClaimReference")],
+            "responses": {**_ok("The claim.", CLAIM_ANSWER), **_errors("401", "403", "404", "429")},
+        }},
+        "/claims/{reference}/acknowledgement": _post(
+            "Acknowledge a claim notice", "Records that you received the notice (the first acknowledgement's time "
+                                          "stands) and, if given, your claim number. A claim still being registered "
+                                          "moves to with_insurer.",
+            _json(_ref("schemas", "ClaimAcknowledgement")),
+            {**_ok("Acknowledged.", CLAIM_ANSWER), **_errors(*CLAIM_ERRORS)}, parameters=["ClaimReference"]),
+        "/claims/{reference}/reference": _post(
+            "Give your claim number", "Your own number of the claim; sending another one replaces it.",
+            _json(_ref("schemas", "ClaimInsurerReference")),
+            {**_ok("Recorded.", CLAIM_ANSWER), **_errors(*CLAIM_ERRORS)}, parameters=["ClaimReference"]),
+        "/claims/{reference}/decision": _post(
+            "Post your decision on cover", "accepted, partial or refused, with your reason (required unless "
+                                           "accepted). A later decision replaces the earlier one; the firm's handler "
+                                           "gets a task, and the claim moves back to in_progress.",
+            _json(_ref("schemas", "ClaimDecision")),
+            {**_ok("Recorded.", CLAIM_ANSWER), **_errors(*CLAIM_ERRORS)}, parameters=["ClaimReference"]),
+        "/claims/{reference}/payments": _post(
+            "Post a payment of indemnity", "A payment you made to the insured, a provider of the firm's network "
+                                           "or a third party. Your payment_id makes it count once.",
+            _json(_ref("schemas", "ClaimPaymentRequest")),
+            {**_ok("Payment recorded.", _object({"payment": _ref("schemas", "ClaimPayment"),
+                                                 "claim": _ref("schemas", "Claim")}, ("payment", "claim")), "201"),
+             **_ok("This payment_id was recorded already, with the same amount: the first payment.",
+                   _object({"payment": _ref("schemas", "ClaimPayment"), "claim": _ref("schemas", "Claim")},
+                           ("payment", "claim"))),
+             **_errors("409", *CLAIM_ERRORS)}, parameters=["ClaimReference"]),
+    }
+
+
 def document(server_url: str, placement_schema_url: str) -> dict:
     """The OpenAPI document for the API served at ``server_url``."""
     return {
@@ -217,7 +344,8 @@ def document(server_url: str, placement_schema_url: str) -> dict:
         "info": {
             "title": "Assurdesk insurer API", "version": API_VERSION,
             "description": "Read the placements a broker firm sends you and answer them; file documents and "
-                           "endorsement confirmations on your contracts. Every POST needs an Idempotency-Key.",
+                           "endorsement confirmations on your contracts; answer the claim notices and post "
+                           "payments of indemnity. Every POST needs an Idempotency-Key.",
         },
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],

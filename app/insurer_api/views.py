@@ -171,4 +171,4 @@ def request_information(submitted, reference: str):
     return {"message": note_json(note), **placement_answer(placement)}, 201
 
 
-from app.insurer_api import contract_views, docs_views  # noqa: E402,F401  (their routes join bp)
+from app.insurer_api import claim_views, contract_views, docs_views  # noqa: E402,F401  (their routes join bp)
