@@ -13,6 +13,7 @@ from app.auth import services as accounts
 from app.auth.access import check_access
 from app.auth.rules import Permission, can
 from app.extensions import db
+from app.tasks import services as task_list
 from app.workspace import services as overview
 
 #: "/" exists on every host, so it lives in an any-host blueprint.
@@ -37,6 +38,7 @@ def dashboard():
     return render_template(
         "workspace/home.html", entries=entries, team=accounts.list_users(db.session), user=current_user,
         figures=overview.portfolio_figures(db.session), tasks=overview.open_tasks(db.session, current_user.id),
+        task_counts=task_list.counts(db.session, task_list.TaskFilters(user_id=current_user.id), date.today()),
         needs=overview.needs_in_progress(db.session, None if supervisor else current_user.id),
         everybody=supervisor, today=date.today(),
     )

@@ -23,6 +23,10 @@ from app.crm import services as clients
 from app.crm.models import Client, Task
 from app.tasks import rules
 from tests.conftest import add_user, sign_in
+from tests.integration.test_contracts import portfolio  # noqa: F401
+from tests.integration.test_needs_data import admin, firm  # noqa: F401
+from tests.integration.test_placements_data import offer_by_email, placement_of, send_placement  # noqa: F401
+from tests.integration.test_portal_access import policyholder  # noqa: F401
 
 TODAY = date.today()
 HTMX = {"HX-Request": "true"}
@@ -274,3 +278,53 @@ def test_another_firm_gets_404_on_every_task(make_tenant, client_for, tenant, te
     listing = table(stranger.get("/tasks?assignee=all"))
     assert "Tâche sans titulaire" not in listing and "No task here" in listing
     assert "Tâche" not in stranger.get("/tasks/export.csv?assignee=all").data.decode("utf-8-sig")
+
+
+# --- what each task follows up -------------------------------------------------------
+
+def test_each_task_links_to_what_it_follows_up(admin, firm, offer_by_email, portfolio, policyholder, bound, tenant,
+                                               app):
+    """Real claim, complaint, placement question and client request, made
+    by their own flows: each task links to its page, and the source filter
+    picks them."""
+    from app.claims.models import Claim
+    from app.complaints import services as complaints
+    from app.placements.models import Placement
+    from app.portal.models import ClientRequest
+    from tests.integration.test_portal_claims import declare, home
+    from tests.integration.test_portal_requests import ask_new_vehicle
+
+    assert declare(policyholder, home(bound, tenant, portfolio)).status_code == 303
+    assert ask_new_vehicle(policyholder, portfolio["contract"]).status_code == 303
+    assert send_placement(admin, offer_by_email).status_code == 303
+    with bound(tenant) as session:
+        placement = placement_of(session, offer_by_email)[0]
+        placement_id, version = placement.id, placement.version
+    asked = admin.post(f"/placements/{placement_id}/information",
+                       data={"version": str(version), "message": "Please send the turnover statement."})
+    assert asked.status_code == 303
+    with bound(tenant) as session, app.test_request_context():
+        client = session.get(Client, portfolio["client"])
+        complaint = complaints.file(session, None, client, about="firm", subject="Aucune réponse",
+                                    description="Trois courriels sans réponse.", channel="phone")
+        session.commit()
+        ids = {"claim": session.scalar(select(Claim.id)), "complaint": complaint.id,
+               "client_request": session.scalar(select(ClientRequest.id)), "placement": placement_id}
+        assert session.get(Placement, placement_id).reference
+    make_task(bound, tenant, "Note about the client", assignee=None, client_id=portfolio["client"])
+
+    everything = table(admin.get("/tasks?assignee=all"))
+    for path in (f"/claims/{ids['claim']}", f"/complaints/{ids['complaint']}", f"/placements/{placement_id}",
+                 f"/requests/{ids['client_request']}", f"/clients/{portfolio['client']}"):
+        assert f'href="{path}" data-testid="source-link"' in everything, path
+    for group, path in (("claim", f"/claims/{ids['claim']}"), ("complaint", f"/complaints/{ids['complaint']}"),
+                        ("placement", f"/placements/{placement_id}"),
+                        ("client_request", f"/requests/{ids['client_request']}")):
+        picked = table(admin.get(f"/tasks?assignee=all&source={group}"))
+        assert picked.count('data-testid="source-link"') == 1 and f'href="{path}"' in picked, group
+    assert "Note about the client" in table(admin.get("/tasks?assignee=all&source=other"))
+    with bound(tenant) as session:
+        question = session.scalar(select(Task).where(Task.source_type == "placement"))
+        assert question.source_id == placement_id
+    page = admin.get(f"/tasks/{question.id}")
+    assert page.status_code == 200 and f'href="/placements/{placement_id}"' in page.text
