@@ -101,10 +101,9 @@ def case_problems(code: str, title: str, share_a, share_b, description: str = ""
     if len(description or "") > MAX_NOTE:
         problems["description"] = "too_long"
     a, b = parse_share(share_a), parse_share(share_b)
-    if a is None:
-        problems["share_a"] = "share_invalid"
-    if b is None:
-        problems["share_b"] = "share_invalid"
+    for name, typed, share in (("share_a", share_a, a), ("share_b", share_b, b)):
+        if share is None:
+            problems[name] = "required" if typed is None or not str(typed).strip() else "share_invalid"
     if a is not None and b is not None and a + b != 100:
         problems["share_b"] = "shares_not_100"
     return problems

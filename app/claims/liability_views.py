@@ -42,13 +42,23 @@ def _version() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _default_share(claim: Claim, case: LiabilityCase | None, side: str | None) -> str:
+    """The share the form shows: blank when it is the case's own (the form's default)."""
+    if claim.liability_share is None or (case and side and claim.liability_share == liability_rules.share_of(
+            side, case.share_a, case.share_b)):
+        return ""
+    return str(claim.liability_share)
+
+
 def _page(claim: Claim, problems: dict | None = None, status: int = 200):
     opinions = liability.expert_opinions(db.session, claim)
+    case = db.session.get(LiabilityCase, claim.liability_case_id) if claim.liability_case_id else None
+    side = liability.current_side(db.session, claim)
     return render_template(
         "claims/liability.html", **page.header(claim), grid_applies=liability_rules.grid_applies(claim.line, claim.kind),
-        cases=[case for case in liability.grid(db.session) if case.is_active or case.id == claim.liability_case_id],
-        case=db.session.get(LiabilityCase, claim.liability_case_id) if claim.liability_case_id else None,
-        side=liability.current_side(db.session, claim), opinions=opinions, shares=liability_rules.SHARES,
+        cases=[item for item in liability.grid(db.session) if item.is_active or item.id == claim.liability_case_id],
+        case=case, side=side, default_share=_default_share(claim, case, side), opinions=opinions,
+        shares=liability_rules.SHARES,
         differs=liability_rules.differs_from_expert(claim.liability_share,
                                                     opinions[0].liability_opinion if opinions else None),
         problems=problems or {}, values=request.form), status

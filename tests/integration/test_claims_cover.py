@@ -13,6 +13,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.billing.models import NonPaymentProcedure, PremiumCall
+from app.billing.nonpayment_rules import cover_resumes_at
 from app.claims import services as claims
 from app.claims.models import Claim, ClaimEvent
 from app.contracts import services as contracts
@@ -40,8 +42,9 @@ def home_contract(bound, tenant, portfolio, guarantees=GUARANTEES, effective=dat
         return contract.id
 
 
-def water_claim(bound, tenant, contract_id: int, occurred_on: date = LOSS_DAY, estimated: str = "2400") -> int:
-    values = {"occurred_on": occurred_on, "occurred_time": time(21, 30), "known_on": occurred_on,
+def water_claim(bound, tenant, contract_id: int, occurred_on: date = LOSS_DAY, estimated: str = "2400",
+                at: time = time(21, 30)) -> int:
+    values = {"occurred_on": occurred_on, "occurred_time": at, "known_on": occurred_on,
               "place": "12 rue des Lilas, Lyon", "circumstances": "Fuite du chauffe-eau, parquet gonflé.",
               "police_report": "no", "injured": "no", "damaged_goods": "Parquet", "estimated_amount": estimated}
     with bound(tenant) as session:
@@ -162,6 +165,30 @@ def test_a_loss_while_cover_was_suspended_is_not_covered_and_after_it_resumed_is
     after = admin_client.get(f"/claims/{water_claim(bound, tenant, contract_id, date(2026, 6, 25))}/cover").text
     proposal = after.split('data-testid="cover-proposal"')[1]
     assert "had resumed on" in proposal and "Guarantee Water damage" in proposal
+
+
+def test_a_non_payment_procedure_suspends_cover_until_noon_the_day_after_payment(admin_client, bound, tenant,
+                                                                                 portfolio):  # noqa: F811
+    contract_id = home_contract(bound, tenant, portfolio)
+    with bound(tenant) as session:
+        contract = session.get(Contract, contract_id)
+        call = PremiumCall(reference="Q-1", contract_id=contract_id, client_id=contract.client_id,
+                           insurer_id=contract.insurer_id, line="home", number=1, period_start=date(2026, 4, 1),
+                           period_end=date(2026, 6, 30), due_date=date(2026, 4, 1), net=Decimal("80.00"),
+                           tax_rate=Decimal("30.00"), tax=Decimal("24.00"), total=Decimal("104.00"))
+        session.add(call)
+        session.flush()
+        session.add(NonPaymentProcedure(call_id=call.id, contract_id=contract_id, step="stopped_by_payment",
+                                        formal_notice_sent_on=date(2026, 4, 20), suspended_on=date(2026, 5, 21),
+                                        stopped_on=date(2026, 6, 10), stop_reason="paid",
+                                        cover_resumes_at=cover_resumes_at(date(2026, 6, 10))))
+        session.commit()
+    morning = water_claim(bound, tenant, contract_id, date(2026, 6, 11), at=time(11, 0))
+    proposal = admin_client.get(f"/claims/{morning}/cover").text.split('data-testid="cover-proposal"')[1]
+    assert "Not covered" in proposal and "Cover suspended for non-payment from" in proposal
+    afternoon = water_claim(bound, tenant, contract_id, date(2026, 6, 11), at=time(13, 0))
+    proposal = admin_client.get(f"/claims/{afternoon}/cover").text.split('data-testid="cover-proposal"')[1]
+    assert "Covered" in proposal and "had resumed on" in proposal
 
 
 def test_a_loss_before_the_effective_date_is_not_covered(admin_client, bound, tenant, portfolio):  # noqa: F811

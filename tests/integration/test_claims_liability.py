@@ -114,6 +114,7 @@ def test_another_share_than_the_cases_needs_a_note_and_the_experts_opinion_shows
     page = admin_client.get(f"/claims/{claim_id}/liability").text
     opinions = page.split('data-testid="liability-opinions"')[1].split("</div></div>")[0]
     assert "50%" in opinions and "Torts partagés." in opinions and "differs" not in opinions
+    assert '<option value="50" selected>' in page and "Rapport d&#39;expertise : torts partagés</textarea>" in page
     current = row(bound, tenant, Claim, claim_id).version
     assert admin_client.post(f"/claims/{claim_id}/liability", data=data | {
         "version": current, "share": "", "note": ""}).status_code == 303

@@ -70,6 +70,7 @@ def test_a_case_needs_a_code_a_title_and_quarters_adding_up_to_100():
     assert case_problems("11", "t", "60", "40") == {"share_a": "share_invalid", "share_b": "share_invalid"}
     assert case_problems("11", "t", "75", "75") == {"share_b": "shares_not_100"}
     assert case_problems("11", "t", "25", "75") == {}
+    assert case_problems("11", "t", "", None) == {"share_a": "required", "share_b": "required"}
 
 
 def test_the_standard_grid_is_valid_and_its_codes_unique():
