@@ -47,7 +47,8 @@ def mediator_paragraphs(complaint: Complaint, firm_mediator: mediators.Mediator 
     """What the letter says of mediation, in the current locale: nothing
     when the complaint is upheld; else the firm's mediator and the client's
     right to refer to it (L612-2 Code de la consommation), and for a
-    complaint about an insurer, the insurers' mediator."""
+    complaint about an insurer, the insurers' mediator (unless it is the
+    firm's own)."""
     if not rules.names_the_mediator(complaint.outcome) or firm_mediator is None:
         return []
     paragraphs = [
@@ -58,11 +59,13 @@ def mediator_paragraphs(complaint: Complaint, firm_mediator: mediators.Mediator 
           "had no answer, and within one year of your written complaint (article L612-2 of the French Consumer "
           "Code). The mediator's opinion does not prevent you from going to court."),
     ]
-    if complaint.about == ComplaintAbout.INSURER and insurer is not None:
+    insurers_mediator = mediators.of_insurers()
+    if complaint.about == ComplaintAbout.INSURER and insurer is not None \
+            and firm_mediator.name.casefold() != insurers_mediator.name.casefold():
         paragraphs += [
             _("As your complaint is about %(insurer)s, the insurer's mediator may also apply, for instance:",
               insurer=insurer.name),
-            _mediator_lines(mediators.of_insurers()),
+            _mediator_lines(insurers_mediator),
         ]
     return paragraphs
 

@@ -13,6 +13,7 @@ from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.catalog.models import Insurer
 from app.claims.rules import add_working_days
 from app.complaints import rules
 from app.complaints.models import Complaint, ComplaintStatus
@@ -37,6 +38,7 @@ class Row:
     complaint: Complaint
     client: Client
     handler: User | None
+    insurer: Insurer | None
     step: str | None            # the step whose deadline runs, None once answered
     deadline: date | None
     days_left: int | None       # calendar days to the deadline, negative once passed
@@ -97,8 +99,9 @@ def _group(deadline: date | None, today: date, limit: date) -> str:
 def page_of(session: Session, filters: Filters, page: int, today: date) -> tuple[list[Row], int]:
     """One page of complaints, the pending ones first by their next
     deadline, then the others newest first; and the total."""
-    query = _scoped(select(Complaint, Client, User).join(Client, Client.id == Complaint.client_id)
-                    .outerjoin(User, User.id == Complaint.handler_id), filters)
+    query = _scoped(select(Complaint, Client, User, Insurer).join(Client, Client.id == Complaint.client_id)
+                    .outerjoin(User, User.id == Complaint.handler_id)
+                    .outerjoin(Insurer, Insurer.id == Complaint.insurer_id), filters)
     if filters.status == PENDING:
         query = query.where(_pending)
     elif filters.status != ALL:
@@ -107,10 +110,10 @@ def page_of(session: Session, filters: Filters, page: int, today: date) -> tuple
     found = session.execute(query.order_by(_pending.desc(), _next_deadline.asc(), Complaint.received_on.desc(),
                                            Complaint.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
     limit, rows = soon_limit(today), []
-    for complaint, client, handler in found:
+    for complaint, client, handler, insurer in found:
         step = rules.next_step(complaint.status)
         deadline = {"acknowledge": complaint.acknowledge_by, "answer": complaint.answer_by}.get(step)
-        rows.append(Row(complaint, client, handler, step, deadline,
+        rows.append(Row(complaint, client, handler, insurer, step, deadline,
                         (deadline - today).days if deadline else None, _group(deadline, today, limit)))
     return rows, total
 

@@ -571,3 +571,22 @@ def test_the_firms_mediator_is_checked_saved_and_audited(admin_client, bound, te
         from tenants.models import Tenant
 
         assert session.get(Tenant, tenant.id).settings.get("mediator_name") is None
+
+
+def test_the_insurers_mediator_is_named_for_a_complaint_about_an_insurer_unless_it_is_the_firms(app):
+    from types import SimpleNamespace
+
+    from app.complaints import answer_letter
+    from app.complaints.mediator import Mediator
+
+    complaint = SimpleNamespace(outcome="rejected", about="insurer")
+    insurer = SimpleNamespace(name="Mutuelle Alpha")
+    csca = Mediator(name="Médiateur de la CSCA", address=None, website="www.mediateur-csca.fr")
+    same = Mediator(name="La Médiation de l'Assurance", address="TSA 50110, 75441 Paris Cedex 09", website=None)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        both = " ".join(answer_letter.mediator_paragraphs(complaint, csca, insurer))
+        assert "Médiateur de la CSCA" in both and "Mutuelle Alpha" in both and "La Médiation de l'Assurance" in both
+        assert "Mutuelle Alpha" not in " ".join(answer_letter.mediator_paragraphs(complaint, same, insurer))
+        about_firm = SimpleNamespace(outcome="partly_upheld", about="firm")
+        assert "La Médiation" not in " ".join(answer_letter.mediator_paragraphs(about_firm, csca, None))
+        assert answer_letter.mediator_paragraphs(SimpleNamespace(outcome="upheld", about="firm"), csca, None) == []
