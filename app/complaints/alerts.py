@@ -40,17 +40,21 @@ def _raise_priority(session: Session, complaint: Complaint) -> None:
         task.priority = URGENT
 
 
-def _alert(session: Session, tenant, complaint: Complaint, steps: tuple[str, ...], locale: str) -> int:
+def _alert(session: Session, tenant, complaint: Complaint, steps: tuple[str, ...], *, today: date,
+           locale: str) -> int:
     client = session.get(Client, complaint.client_id)
     link = tenant_url(tenant.slug, f"/complaints/{complaint.id}")
+    deadlines = {"acknowledge": complaint.acknowledge_by, "answer": complaint.answer_by}
+    passed = any(deadlines[step] < today for step in steps)
     sent = 0
     for user in _recipients(session, complaint):
         user_locale = user.locale or locale
         with force_locale(user_locale):
-            subject = _("Complaint %(reference)s: a deadline is near", reference=complaint.reference)
+            subject = (_("Complaint %(reference)s: a deadline has passed", reference=complaint.reference) if passed
+                       else _("Complaint %(reference)s: a deadline is near", reference=complaint.reference))
         queue_email(session, tenant.slug, user.email, subject, "complaint_alert", locale=user_locale,
                     sender_name=tenant.name, name=user.full_name, firm=tenant.name, complaint=complaint,
-                    client=client, steps=steps, link=link)
+                    client=client, steps=steps, passed=passed, link=link)
         sent += 1
     return sent
 
@@ -68,7 +72,7 @@ def run_daily(session: Session, *, tenant, today: date, locale: str) -> dict:
                                   answer_alert_on=complaint.answer_alert_on, today=today)
         if not steps:
             continue
-        emails += _alert(session, tenant, complaint, steps, locale)
+        emails += _alert(session, tenant, complaint, steps, today=today, locale=locale)
         if "acknowledge" in steps:
             complaint.acknowledge_alert_on = today
         if "answer" in steps:

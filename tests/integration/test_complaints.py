@@ -452,6 +452,12 @@ def test_the_handler_is_alerted_once_per_step_and_the_task_becomes_urgent(portfo
     run_alerts(bound, tenant, jobs)
     assert len(mailbox.messages) == count                                 # once per step
 
+    passed = file_for(bound, tenant, client, TODAY - timedelta(days=40), subject="Oubliée", handler_id=handler)
+    run_alerts(bound, tenant, jobs)
+    late = [m for m in mailbox.to("hugo@example.fr") if "deadline has passed" in m["Subject"]]
+    assert len(late) == 1 and f"/complaints/{passed}" in mailbox.text(late[0])
+    assert "act today" in mailbox.text(late[0]) and len(mailbox.messages) == count + 1
+
 
 # --- the answer, its letter and the mediator ----------------------------------------------------------------
 
