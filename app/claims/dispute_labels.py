@@ -60,7 +60,8 @@ GROUP_LABELS = {"declaration": _l("Declaration and status"), "insurer": _l("Insu
                 "correspondence": _l("Letters, messages and documents")}
 #: names of the details of timeline entries
 DETAIL_LABELS = {
-    "channel": _l("Received"), "deadline": _l("Declaration deadline"), "declared_late": _l("Declared late"),
+    "channel": _l("Channel"), "destination": _l("Sent to"), "deadline": _l("Declaration deadline"),
+    "declared_late": _l("Declared late"),
     "from": _l("From"), "to": _l("To"), "origin": _l("Origin"), "mediator": _l("Mediator"),
     "opened_on": _l("Opened on"), "side": _l("From"), "amount": _l("Amount"), "made_on": _l("Made on"),
     "compromise_on": _l("Agreed on"), "court": _l("Court"), "case_number": _l("Case number"),

@@ -231,7 +231,7 @@ def start_litigation(session: Session, actor, claim: Claim, dispute: ClaimDisput
         summary = _("Before %(court)s, lawyer %(lawyer)s", court=dispute.court, lawyer=lawyer.name)
     timeline.record(session, actor, claim, "litigation_started", summary,
                     {"dispute_id": dispute.id, "court": dispute.court, "case_number": dispute.case_number,
-                     "lawyer": lawyer.name, "started_on": started_on.isoformat(), "lapsed_proposals": lapsed})
+                     "lawyer": lawyer.name, "started_on": started_on.isoformat(), "lapsed_proposal_ids": lapsed})
     audit.record(session, actor, "claim.dispute_litigation", "claim", claim.id,
                  after={"dispute_id": dispute.id, "lawyer_id": lawyer.id, "court": dispute.court,
                         "case_number": dispute.case_number, "started_on": started_on})

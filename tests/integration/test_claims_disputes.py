@@ -250,8 +250,8 @@ def test_routes_check_roles_and_tenants(admin_client, readonly_client, other_fir
     open_one(admin_client, claim_id)
     dispute_id, version = the_dispute(bound, tenant)
     base = f"/claims/{claim_id}/disputes"
-    posts = ["/new", f"/{dispute_id}/proposals", f"/{dispute_id}/proposals/1/accept", f"/{dispute_id}/proposals/1/refuse",
-             f"/{dispute_id}/litigation", f"/{dispute_id}/hearings", f"/{dispute_id}/close", "/papers", "/papers/send"]
+    posts = ["/new", f"/{dispute_id}/proposals", f"/{dispute_id}/proposals/1/accept",
+             f"/{dispute_id}/proposals/1/refuse", f"/{dispute_id}/litigation", f"/{dispute_id}/hearings", f"/{dispute_id}/close", "/papers", "/papers/send"]
     page = readonly_client.get(base)
     assert page.status_code == 200 and 'data-testid="proposal-form"' not in page.text
     assert other_firm_client.get(base).status_code == 404
