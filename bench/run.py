@@ -2,10 +2,10 @@
 the number of tenants; comparing 40 products; client search at 50,000 clients;
 certificates of insurance (PDF); outbox delivery throughput; the policyholder
 portal under concurrent users with gunicorn; a month's premium calls of
-100,000 contracts and a 50,000-line commission statement. Writes
-bench/RESULTS.md.
+100,000 contracts and a 50,000-line commission statement; the claims queue
+at 100,000 claims. Writes bench/RESULTS.md.
 
-`python -m bench.run portal` runs only the named sections (so far: portal, premiums),
+`python -m bench.run portal` runs only the named sections (so far: portal, premiums, claims),
 each on a fresh database of its own, and replaces their sections in
 RESULTS.md (or appends them), leaving the others as they are.
 
@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import contracts, latency, migration, portal, premiums, provisioning, workspace
+from bench import claims, contracts, latency, migration, portal, premiums, provisioning, workspace
 from bench.common import bench_database, log, make_app, server_version
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -127,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[9] premium calls of {premiums.CONTRACTS} contracts, a {premiums.STATEMENT_LINES}-line statement")
         premiums_result = premiums.measure(app)
         phases["premiums"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"[10] the claims queue at {claims.CLAIMS} claims")
+        claims_result = claims.measure(app)
+        phases["claims"] = time.perf_counter() - t
         engine.dispose()
 
     duration = time.perf_counter() - started
@@ -139,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     text = render(context, prov, lat_small, lat_big, head, cli, sub, rev)
     text += "\n".join(workspace.render(compared, searched) + contracts.render(certified, delivered)
-                      + portal.render(portal_result, 8, context) + premiums.render(premiums_result, 9, context)) + "\n"
+                      + portal.render(portal_result, 8, context) + premiums.render(premiums_result, 9, context)
+                      + claims.render(claims_result, 10, context)) + "\n"
     RESULTS.write_text(text)
     print()
     print(text)
@@ -163,10 +169,16 @@ def _premiums_section(app, database, tmp_path: Path, context: dict) -> tuple[str
     return premiums.TITLE, lambda number: premiums.render(result, number, context)
 
 
+def _claims_section(app, database, tmp_path: Path, context: dict) -> tuple[str, Callable[[int], list[str]]]:
+    result = claims.measure(app)
+    return claims.TITLE, lambda number: claims.render(result, number, context)
+
+
 #: sections that run on their own: name -> (log line, function returning (heading key, render(number)))
 SECTIONS = {"portal": (f"the portal under {portal.USERS} concurrent users with gunicorn", _portal_section),
             "premiums": (f"premium calls of {premiums.CONTRACTS} contracts, a {premiums.STATEMENT_LINES}-line"
-                         " statement", _premiums_section)}
+                         " statement", _premiums_section),
+            "claims": (f"the claims queue at {claims.CLAIMS} claims", _claims_section)}
 
 
 def only(names: list[str]) -> int:

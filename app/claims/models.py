@@ -76,6 +76,13 @@ class Claim(Timestamps, db.Model):
         Index("ix_claim_client", "client_id"),
         Index("ix_claim_handler_status", "handler_id", "status"),
         Index("ix_claim_line_status", "line", "status"),
+        # the queue (app.claims.queue): its sorts and filters read these in order, a page at a time
+        Index("ix_claim_declared", "declared_on", "id"),
+        Index("ix_claim_reserve", "reserve", "id"),
+        Index("ix_claim_handler_declared", "handler_id", "declared_on", "id"),
+        Index("ix_claim_line_declared", "line", "declared_on", "id"),
+        Index("ix_claim_insurer_reference", "insurer_reference",
+              postgresql_ops={"insurer_reference": "varchar_pattern_ops"}),
         CheckConstraint("liability_share IS NULL OR liability_share IN (0, 25, 50, 75, 100)",
                         name="ck_claim_liability_share"),
     )

@@ -5,11 +5,12 @@ the rows of its export.
 Built to stay fast on a firm with 100,000 claims (see bench/claims.py):
 every filter is a condition on the claim table that one of its indexes
 serves (``ix_claim_declared``, ``ix_claim_reserve``,
-``ix_claim_handler_declared``, ``ix_claim_line_declared``, ``ix_claim_status_created``),
-the text search gathers matching ids through three indexed look-ups (the
-reference, the insurer's number, the client's search vector) instead of a
-scan, the count reads the claim table alone, and the client, contract and
-handler are joined for the page's rows only."""
+``ix_claim_handler_declared``, ``ix_claim_line_declared``,
+``ix_claim_status_created``, ``ix_claim_insurer_reference``); the text
+search is an OR of indexed look-ups (the reference, the insurer's number,
+the client's search vector), not a scan; the count reads the claim table
+alone; a page's claims are chosen on the claim table, then only they are
+joined to their client, contract and handler."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Select, exists, func, or_, select, union
+from sqlalchemy import Select, any_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -104,19 +105,21 @@ def _reference_number(q: str) -> int | None:
     return int(compact) if compact.isdigit() and len(compact) <= 12 else None
 
 
-def _text_matches(q: str):
-    """Ids of the claims whose reference, insurer's number (its start) or client's name matches ``q``."""
+def _text_match(q: str):
+    """The claims whose reference, insurer's number (its start) or client's name matches ``q``: an OR of
+    conditions each an index serves (the client's ids gathered first through their search vector, so the
+    claims are found through ``ix_claim_client``, not by scanning them)."""
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    parts = [select(Claim.id).where(or_(Claim.insurer_reference.like(f"{escaped}%", escape="\\"),
-                                        Claim.insurer_reference.like(f"{escaped.upper()}%", escape="\\")))]
+    matches = [Claim.insurer_reference.like(f"{escaped}%", escape="\\"),
+               Claim.insurer_reference.like(f"{escaped.upper()}%", escape="\\")]
     number = _reference_number(q)
     if number is not None:
-        parts.append(select(Claim.id).where(Claim.reference == f"SIN-{number:06d}"))
+        matches.append(Claim.reference == f"SIN-{number:06d}")
     terms = crm_rules.search_query(q)
     if terms:
-        parts.append(select(Claim.id).join(Client, Client.id == Claim.client_id)
-                     .where(Client.search_vector.op("@@")(func.to_tsquery("simple", terms))))
-    return union(*parts)
+        clients = select(Client.id).where(Client.search_vector.op("@@")(func.to_tsquery("simple", terms)))
+        matches.append(Claim.client_id == any_(func.array(clients.scalar_subquery())))
+    return or_(*matches)
 
 
 def conditions(filters: QueueFilters, *, today: date, me_id: int | None) -> list:
@@ -140,7 +143,7 @@ def conditions(filters: QueueFilters, *, today: date, me_id: int | None) -> list
     if filters.reserve_max is not None:
         where.append(Claim.reserve <= filters.reserve_max)
     if filters.q:
-        where.append(Claim.id.in_(_text_matches(filters.q)))
+        where.append(_text_match(filters.q))
     return where
 
 
@@ -151,13 +154,26 @@ def _order(filters: QueueFilters) -> list:
     return [column.desc(), Claim.id.desc()] if descending else [column.asc(), Claim.id.asc()]
 
 
-def rows_query(filters: QueueFilters, *, today: date, me_id: int | None) -> Select:
-    """(claim, client name, contract reference, handler name, open dispute) in the queue's order."""
+def _rows(filters: QueueFilters) -> Select:
     open_dispute = exists().where(ClaimDispute.claim_id == Claim.id, ClaimDispute.stage != DisputeStage.CLOSED.value)
     return (select(Claim, Client.display_name, Contract.reference, User.full_name, open_dispute.label("disputed"))
             .join(Client, Client.id == Claim.client_id).join(Contract, Contract.id == Claim.contract_id)
-            .outerjoin(User, User.id == Claim.handler_id)
-            .where(*conditions(filters, today=today, me_id=me_id)).order_by(*_order(filters)))
+            .outerjoin(User, User.id == Claim.handler_id).order_by(*_order(filters)))
+
+
+def rows_query(filters: QueueFilters, *, today: date, me_id: int | None) -> Select:
+    """(claim, client name, contract reference, handler name, open dispute) of every matching claim, in the
+    queue's order."""
+    return _rows(filters).where(*conditions(filters, today=today, me_id=me_id))
+
+
+def page_query(filters: QueueFilters, page: int, *, today: date, me_id: int | None,
+               per_page: int = PER_PAGE) -> Select:
+    """The rows of one page: the page's claim ids are chosen on the claim table alone (an index gives them in
+    order), then only those claims are joined to their client, contract and handler."""
+    ids = (select(Claim.id).where(*conditions(filters, today=today, me_id=me_id)).order_by(*_order(filters))
+           .limit(per_page).offset((page - 1) * per_page).subquery())
+    return _rows(filters).join(ids, ids.c.id == Claim.id)
 
 
 def count(session: Session, filters: QueueFilters, *, today: date, me_id: int | None) -> int:
@@ -168,8 +184,7 @@ def count(session: Session, filters: QueueFilters, *, today: date, me_id: int | 
 def page_of(session: Session, filters: QueueFilters, page: int, *, today: date, me_id: int | None,
             per_page: int = PER_PAGE) -> tuple[list, int]:
     """The page's rows and the number of matching claims."""
-    rows = session.execute(rows_query(filters, today=today, me_id=me_id)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = session.execute(page_query(filters, page, today=today, me_id=me_id, per_page=per_page)).all()
     return rows, count(session, filters, today=today, me_id=me_id)
 
 

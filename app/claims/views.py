@@ -39,6 +39,15 @@ def list_url(endpoint: str = "claims.index", **changes) -> str:
     return url_for(endpoint, **{key: value for key, value in args.items() if value not in (None, "", [])})
 
 
+def _words() -> dict:
+    """The queue's labels resolved once for the page, not once per row."""
+    return {"kinds": {code: str(label) for code, label in labels.KIND_LABELS.items()},
+            "statuses": {code: str(label) for code, label in labels.STATUS_LABELS.items()},
+            "lines": {line.value: str(definition.label) for line, definition in LINES.items()},
+            "unassigned": _("Unassigned"), "late": _("Late"), "late_title": _("Declared after the deadline"),
+            "disputed": _("In dispute")}
+
+
 def _queue_page(problem: str | None = None, status: int = 200):
     filters = queue.parse_filters(request.args)
     number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
@@ -46,7 +55,7 @@ def _queue_page(problem: str | None = None, status: int = 200):
     rows, total = queue.page_of(db.session, filters, number, today=today, me_id=current_user.id)
     context = {"rows": rows, "total": total, "page": number, "per_page": queue.PER_PAGE, "filters": filters,
                "today": today, "list_url": list_url, "queue_labels": queue_labels, "problem": problem,
-               "staff": assignment.assignable(db.session)}
+               "staff": assignment.assignable(db.session), "words": _words()}
     if htmx and not htmx.history_restore_request:
         return render_template("claims/_queue.html", **context), status
     return render_template("claims/index.html", lines=line_choices(), **context), status
