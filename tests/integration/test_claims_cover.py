@@ -19,7 +19,7 @@ from app.claims import services as claims
 from app.claims.models import Claim, ClaimEvent
 from app.contracts import services as contracts
 from app.contracts.models import Contract
-from tests.integration.test_contracts import make_contract, other_firm_client, portfolio, readonly_client  # noqa: F401
+from tests.integration.test_contracts import other_firm_client, portfolio, readonly_client  # noqa: F401
 
 GUARANTEES = [
     {"code": "water_damage", "label": "Water damage", "included": True, "ceiling": "50000.00", "deductible": "150.00",

@@ -19,7 +19,7 @@ from app.contracts.models import Contract
 from app.providers.models import Provider
 from tests.conftest import add_user, sign_in
 from tests.integration.test_claims_cover import home_contract, water_claim
-from tests.integration.test_contracts import make_contract, other_firm_client, portfolio, readonly_client  # noqa: F401
+from tests.integration.test_contracts import other_firm_client, portfolio, readonly_client  # noqa: F401
 
 
 def collision(bound, tenant, portfolio) -> int:  # noqa: F811

@@ -6,7 +6,7 @@ first day of suspension, resuming at noon the day after payment)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -106,7 +106,6 @@ def test_a_loss_before_the_effective_date_or_from_the_end_is_not_covered():
 
 def test_the_day_of_the_loss_is_the_day_in_paris():
     """23:30 UTC on 31 December is already 1 January in Paris: in force."""
-    from datetime import timezone
     assert propose(facts(loss_at=datetime(2024, 12, 31, 23, 30, tzinfo=timezone.utc))).verdict == CoverVerdict.COVERED
 
 
