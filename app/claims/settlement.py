@@ -190,7 +190,7 @@ def reserves_of(session: Session, claim: Claim) -> list[ClaimReserve]:
 
 
 def proposed_reserve(session: Session, claim: Claim) -> Decimal:
-    return rules.proposed_reserve(amounts_of(damages_of(session, claim)), claim.paid_total)
+    return rules.proposed_reserve(amounts_of(damages_of(session, claim)), claim.paid_total, claim.indemnity)
 
 
 def _move_reserve(session: Session, actor, claim: Claim, amount: Decimal, reason: str) -> ClaimReserve:

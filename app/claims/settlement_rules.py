@@ -167,11 +167,13 @@ def damage_totals(items: list[DamageAmounts]) -> dict[str, dict[str, Decimal]]:
     return totals
 
 
-def proposed_reserve(items: list[DamageAmounts], paid: Decimal) -> Decimal:
-    """The reserve to propose: what the damages are likely to cost — each
-    item's agreed amount, else the expert's, else the claimed one — less
-    what is already paid; never below 0."""
-    expected = sum((item.best_known or ZERO for item in items), ZERO)
+def proposed_reserve(items: list[DamageAmounts], paid: Decimal, indemnity: Decimal | None = None) -> Decimal:
+    """The reserve to propose: what the claim is still likely to cost —
+    each damage item's agreed amount, else the expert's, else the claimed
+    one, less what is already paid; once the indemnity is computed, what
+    remains of it (the deductible, ceiling and liability share applied).
+    Never below 0."""
+    expected = indemnity if indemnity is not None else sum((item.best_known or ZERO for item in items), ZERO)
     return max(cent(expected - (paid or ZERO)), ZERO)
 
 

@@ -168,3 +168,5 @@ def test_totals_and_the_proposed_reserve():
     # 800 (expert) + 400 (agreed) + 2000 (claimed) - 1000 paid
     assert proposed_reserve(damages, D("1000")) == D("2200.00")
     assert proposed_reserve(damages, D("9000")) == D("0.00")
+    # once computed, the indemnity (deductible, ceiling and share applied) replaces the damages
+    assert proposed_reserve(damages, D("1000"), indemnity=D("2500.00")) == D("1500.00")
