@@ -15,8 +15,8 @@ PRIORITY_LABELS = {
     Priority.URGENT: _l("Urgent"),
 }
 PRIORITY_BADGES = {
-    Priority.LOW: "text-bg-light border",
-    Priority.NORMAL: "text-bg-secondary",
+    Priority.LOW: "text-bg-light border fw-normal",
+    Priority.NORMAL: "text-bg-light border",
     Priority.HIGH: "text-bg-warning",
     Priority.URGENT: "text-bg-danger",
 }

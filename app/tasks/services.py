@@ -25,6 +25,7 @@ from app.tasks import rules
 from app.tasks.rules import Due, Priority, SourceGroup
 
 PER_PAGE = 50
+MAX_ID = 2**63 - 1  # BIGINT keys: a larger id names nothing
 SCOPE_USER, SCOPE_UNASSIGNED, SCOPE_ALL = "user", "unassigned", "all"
 STATE_OPEN, STATE_DONE, STATE_ALL = "open", "done", "all"
 

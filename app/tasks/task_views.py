@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,7 @@ from app.tasks.views import bp
 
 def task_or_404(task_id: int) -> Task:
     """The task, if the signed-in user may see it: 404 unknown, 403 another's."""
-    task = db.session.get(Task, task_id) or abort(404)
+    task = (db.session.get(Task, task_id) if task_id <= tasks.MAX_ID else None) or abort(404)
     if not tasks.may_act_on(current_user, task):
         abort(403)
     return task
@@ -60,7 +60,9 @@ def _done(task: Task, message: str):
     db.session.commit()
     back = _safe_next(request.form.get("next"))
     if htmx:
-        return render_template("tasks/_row.html", row=tasks.row_of(db.session, task), back=back)
+        response = make_response(render_template("tasks/_row.html", row=tasks.row_of(db.session, task), back=back))
+        response.headers["HX-Trigger"] = "tasks-changed"
+        return response
     flash(message, "success")
     return redirect(back or url_for("tasks.show", task_id=task.id), code=303)
 

@@ -40,17 +40,23 @@ def _choice(name: str, allowed) -> str:
     return value if value in {str(item) for item in allowed} else ""
 
 
+def _colleague_id(value: str) -> int | None:
+    """A colleague's id from the query string; None for anything else."""
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= tasks.MAX_ID else None
+
+
 def list_filters() -> TaskFilters:
     """The list's filters from the query string; another colleague's tasks,
     or everybody's, only for a manager (403 otherwise)."""
     assignee = request.args.get("assignee", "")
+    colleague = _colleague_id(assignee)
     scope, user_id = tasks.SCOPE_USER, current_user.id
     if assignee == "unassigned":
         scope, user_id = tasks.SCOPE_UNASSIGNED, None
-    elif assignee == "all" or (assignee.isdigit() and int(assignee) != current_user.id):
+    elif assignee == "all" or colleague not in (None, current_user.id):
         if not tasks.supervises(current_user):
             abort(403)
-        scope, user_id = (tasks.SCOPE_ALL, None) if assignee == "all" else (tasks.SCOPE_USER, int(assignee))
+        scope, user_id = (tasks.SCOPE_ALL, None) if assignee == "all" else (tasks.SCOPE_USER, colleague)
     state = _choice("state", (tasks.STATE_DONE, tasks.STATE_ALL)) or tasks.STATE_OPEN
     return TaskFilters(scope=scope, user_id=user_id, due=_choice("due", Due), priority=_choice("priority", Priority),
                        source=_choice("source", SourceGroup), state=state)
@@ -72,6 +78,13 @@ def index():
         return render_template("tasks/_results.html", oob=True, **context)
     colleagues = tasks.assignable(db.session) if tasks.supervises(current_user) else []
     return render_template("tasks/index.html", colleagues=colleagues, **context)
+
+
+@bp.get("/counts")
+def counts():
+    """The header's counts alone, refreshed when a row's task changes."""
+    return render_template("tasks/_counts.html", list_url=list_url,
+                           counts=tasks.counts(db.session, list_filters(), date.today()))
 
 
 @bp.get("/export.<fmt>")

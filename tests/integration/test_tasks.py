@@ -130,7 +130,7 @@ def test_filters_by_due_bucket_priority_source_and_state(client_for, tenant, tea
     assert "6 tasks" in junk and "Relancer" in junk
     assert "Relancer" not in table(hugo.get("/tasks?page=99999999999999999999"))
     partial = hugo.get("/tasks?due=today", headers=HTMX)
-    assert partial.text.lstrip().startswith('<span id="task-counts" hx-swap-oob="true">')
+    assert partial.text.lstrip().startswith('<span id="task-counts" hx-swap-oob="true"')
     assert "<html" not in partial.text and "Appeler l&#39;assureur" in partial.text
 
 
@@ -149,6 +149,8 @@ def test_a_manager_picks_anybodys_tasks_a_handler_only_their_own_and_unassigned(
     assert hugo.get(f"/tasks?assignee={team['manager']}").status_code == 403
     assert hugo.get("/tasks?assignee=all").status_code == 403
     assert hugo.get("/tasks/export.csv?assignee=all").status_code == 403
+    assert hugo.get("/tasks/counts?assignee=all").status_code == 403
+    assert "1 due today" in maud.get("/tasks/counts?assignee=unassigned").text
     assert hugo.get(f"/tasks?assignee={team['handler']}").status_code == 200
     unassigned = table(hugo.get("/tasks?assignee=unassigned"))
     assert "Tâche sans titulaire" in unassigned and "Relancer" not in unassigned
@@ -157,6 +159,10 @@ def test_a_manager_picks_anybodys_tasks_a_handler_only_their_own_and_unassigned(
     assert hugo.post(f"/tasks/{hugos_tasks['maud']}/done").status_code == 403
     assert hugo.get(f"/tasks/{hugos_tasks['nobody']}").status_code == 200
     assert maud.get(f"/tasks/{hugos_tasks['overdue']}").status_code == 200
+    for junk in ("99999999999999999999", "²", "-1", "abc"):
+        assert "Tâche de Maud" in table(maud.get(f"/tasks?assignee={junk}")), junk     # her own
+    assert maud.get("/tasks/99999999999999999999").status_code == 404
+    assert maud.post("/tasks/99999999999999999999/done").status_code == 404
 
 
 def test_done_and_reopen_by_htmx_and_by_plain_form(client_for, tenant, team, hugos_tasks, bound):
@@ -165,6 +171,9 @@ def test_done_and_reopen_by_htmx_and_by_plain_form(client_for, tenant, team, hug
     row = hugo.post(f"/tasks/{task_id}/done", headers=HTMX, data={"next": "/tasks?due=overdue"})
     assert row.status_code == 200 and row.text.lstrip().startswith(f'<tr id="task-{task_id}"')
     assert "Reopen" in row.text and 'value="/tasks?due=overdue"' in row.text
+    assert row.headers["HX-Trigger"] == "tasks-changed"
+    counts = hugo.get("/tasks/counts?due=overdue")
+    assert "0 overdue" in counts.text and "2 due today" in counts.text and "<html" not in counts.text
     with bound(tenant) as session:
         assert session.get(Task, task_id).done_at is not None
     reopened = hugo.post(f"/tasks/{task_id}/reopen", data={"next": "/tasks?due=overdue"})
@@ -259,7 +268,7 @@ def test_the_csv_export_follows_the_filters(client_for, tenant, team, hugos_task
 
 def test_readonly_staff_look_but_every_post_is_refused(client_for, tenant, team, hugos_tasks):
     reader = browser(client_for, tenant, "rita@example.fr")
-    assert reader.get("/tasks").status_code == 200
+    assert reader.get("/tasks").status_code == 200 and reader.get("/tasks/counts").status_code == 200
     assert reader.get(f"/tasks/{hugos_tasks['nobody']}").status_code == 200
     assert "Mark done" not in reader.get(f"/tasks/{hugos_tasks['nobody']}").text
     assert reader.get("/tasks/new").status_code == 403
@@ -278,6 +287,7 @@ def test_another_firm_gets_404_on_every_task(make_tenant, client_for, tenant, te
     listing = table(stranger.get("/tasks?assignee=all"))
     assert "Tâche sans titulaire" not in listing and "No task here" in listing
     assert "Tâche" not in stranger.get("/tasks/export.csv?assignee=all").data.decode("utf-8-sig")
+    assert "0 due today" in stranger.get("/tasks/counts?assignee=all").text
 
 
 # --- what each task follows up -------------------------------------------------------
@@ -315,8 +325,10 @@ def test_each_task_links_to_what_it_follows_up(admin, firm, offer_by_email, port
 
     everything = table(admin.get("/tasks?assignee=all"))
     for path in (f"/claims/{ids['claim']}", f"/complaints/{ids['complaint']}", f"/placements/{placement_id}",
-                 f"/requests/{ids['client_request']}", f"/clients/{portfolio['client']}"):
+                 f"/requests/{ids['client_request']}"):
         assert f'href="{path}" data-testid="source-link"' in everything, path
+    assert everything.count('data-testid="source-link"') == 4
+    assert f'href="/clients/{portfolio["client"]}" data-testid="client-link"' in everything
     for group, path in (("claim", f"/claims/{ids['claim']}"), ("complaint", f"/complaints/{ids['complaint']}"),
                         ("placement", f"/placements/{placement_id}"),
                         ("client_request", f"/requests/{ids['client_request']}")):
