@@ -69,6 +69,7 @@ def _provider_or_404(provider_id: int) -> Provider:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.WRITE)
 def new():
     form = ProviderForm()
     if request.method == "GET":
@@ -99,6 +100,7 @@ def show(provider_id: int):
 
 
 @bp.route("/<int:provider_id>/edit", methods=["GET", "POST"])
+@requires(Permission.WRITE)
 def edit(provider_id: int):
     provider = _provider_or_404(provider_id)
     form = ProviderForm(obj=provider)

@@ -164,6 +164,8 @@ def test_readonly_staff_look_but_cannot_write(readonly_client, bound, tenant):
     assert readonly_client.get("/providers").status_code == 200
     assert readonly_client.get(f"/providers/{provider_id}").status_code == 200
     assert readonly_client.get("/providers/export.csv").status_code == 200
+    assert readonly_client.get("/providers/new").status_code == 403
+    assert readonly_client.get(f"/providers/{provider_id}/edit").status_code == 403
     assert readonly_client.post("/providers/new", data=EXPERT).status_code == 403
     assert readonly_client.post(f"/providers/{provider_id}/edit", data=EXPERT | {"version": 1}).status_code == 403
     assert readonly_client.post(f"/providers/{provider_id}/deactivate", data={"version": 1}).status_code == 403
