@@ -20,6 +20,7 @@ from app.complaints.models import Complaint, ComplaintStatus
 from app.crm.models import Client
 
 PER_PAGE = 50
+MAX_PAGE = 100_000
 #: the status filter's values beyond the statuses: pending (the default) and all
 PENDING, ALL = "pending", "all"
 NO_HANDLER = "none"

@@ -45,15 +45,15 @@ def _picked() -> tuple[dict, dict]:
     ids that name nothing (tampered forms, another firm's ids)."""
     chosen, problems = {}, {}
     for field, model, argument in _PICKED:
-        raw = request.form.get(field, "").strip()
-        chosen[argument] = db.session.get(model, int(raw)) if raw.isdigit() else None
+        raw, row_id = request.form.get(field, "").strip(), rules.row_id(request.form.get(field))
+        chosen[argument] = db.session.get(model, row_id) if row_id is not None else None
         if raw and chosen[argument] is None:
             problems[argument] = "choice_invalid"
     if request.form.get("channel") not in rules.STAFF_CHANNELS:   # the portal files its own
         problems["channel"] = "choice_invalid"
     handler = request.form.get("handler_id", "").strip()
-    chosen["handler_id"] = int(handler) if handler.isdigit() else None
-    if handler and not handler.isdigit():
+    chosen["handler_id"] = rules.row_id(handler)
+    if handler and chosen["handler_id"] is None:
         problems["handler"] = "choice_invalid"
     raw_day = request.form.get("received_on", "")
     try:

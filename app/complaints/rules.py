@@ -16,6 +16,7 @@ from app.claims.rules import add_working_days, is_working_day
 from app.contracts.rules import add_months
 
 ACKNOWLEDGE_WORKING_DAYS = 10
+MAX_ID = 2 ** 63 - 1   # ids are BIGINT: a longer number names nothing
 ANSWER_MONTHS = 2
 MAX_SUBJECT = 200
 MAX_DESCRIPTION = 4000
@@ -176,3 +177,9 @@ def received_problem(day: date | None, today: date) -> str | None:
     if day > today:
         return "in_future"
     return None
+
+
+def row_id(raw: str | None) -> int | None:
+    """The id a form or a link gives, None unless it is a number an id can be."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None

@@ -52,14 +52,14 @@ def _filters() -> dashboard.Filters:
     return dashboard.Filters(
         status=args.get("status") if args.get("status") in statuses else dashboard.PENDING,
         about=args.get("about") if args.get("about") in {item.value for item in ComplaintAbout} else None,
-        handler=handler if handler.isdigit() or handler == dashboard.NO_HANDLER else None,
+        handler=handler if rules.row_id(handler) is not None or handler == dashboard.NO_HANDLER else None,
         year=int(year) if year.isdigit() and register.MIN_YEAR <= int(year) <= register.MAX_YEAR else None)
 
 
 @bp.get("")
 def index():
     filters, today = _filters(), date.today()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), dashboard.MAX_PAGE)
     rows, total = dashboard.page_of(db.session, filters, page, today)
     return render_template("complaints/index.html", groups=dashboard.grouped(rows), total=total, page=page,
                            per_page=dashboard.PER_PAGE, filters=filters, today=today,
@@ -80,7 +80,8 @@ def register_export():
 
 
 def _complaint_or_404(complaint_id: int) -> Complaint:
-    return db.session.get(Complaint, complaint_id) or abort(404)
+    found = db.session.get(Complaint, complaint_id) if complaint_id <= rules.MAX_ID else None
+    return found or abort(404)
 
 
 def _page(complaint: Complaint, problems: dict | None = None, status: int = 200):

@@ -273,6 +273,8 @@ def test_the_handler_enters_a_complaint_received_by_letter(admin_client, entry, 
     ({"contract_id": "999999"}, "Choose one of the proposed values"),
     ({"handler_id": "x"}, "Choose one of the proposed values"),
     ({"handler_id": "999999"}, "Choose one of the proposed values"),
+    ({"handler_id": "9" * 30}, "Choose one of the proposed values"),
+    ({"claim_id": "9" * 30}, "Choose one of the proposed values"),
 ])
 def test_each_entry_problem_is_shown_next_to_its_field_and_the_input_kept(admin_client, entry, bound, tenant,
                                                                             changes, message):
@@ -377,6 +379,9 @@ def test_the_dashboard_orders_by_next_deadline_and_counts(admin_client, portfoli
     assert refs["late"] not in admin_client.get("/complaints?about=insurer").text
     assert refs["late"] in admin_client.get("/complaints?handler=none").text
     assert refs["late"] not in admin_client.get("/complaints?handler=999999").text
+    assert admin_client.get(f"/complaints?handler={'9' * 30}&year={'9' * 30}").status_code == 200
+    assert admin_client.get(f"/complaints/{'9' * 30}").status_code == 404
+    assert admin_client.get(f"/complaints?page={'9' * 30}").status_code == 200
     nonsense = admin_client.get("/complaints?status=x&about=y&handler=z&year=abc&page=-3")
     assert nonsense.status_code == 200 and refs["late"] in nonsense.text
 
@@ -519,6 +524,17 @@ def test_a_rejection_needs_the_firms_mediator_and_its_letter_names_it(policyhold
     mine = policyholder.get("/portal/complaints").text
     assert "Rejected" in mine and 'data-testid="portal-complaint-mediator"' in mine
     assert "Médiateur de la CSCA" in mine and "Médiation de l&#39;Assurance" in mine
+
+    # another client's answered complaint never shows on this client's page
+    other = new_client(bound, tenant, "o@example.fr", last_name="Olivier")
+    other_id = file_for(bound, tenant, other, TODAY, subject="Réclamation d'Olivier")
+    with bound(tenant) as session:
+        complaint = session.get(Complaint, other_id)
+        complaints.answer(session, None, complaint, on=TODAY, text="Réponse pour Olivier.", outcome="rejected",
+                          version=complaint.version, mediator_set=True)
+        session.commit()
+    mine = policyholder.get("/portal/complaints").text
+    assert "Olivier" not in mine and mine.count('data-testid="portal-complaint-mediator"') == 1
 
 
 def test_an_upheld_answer_names_no_mediator(portfolio, admin_client, bound, tenant, mailbox, jobs):
