@@ -18,7 +18,7 @@ from app.audit.models import AuditEntry
 from app.complaints import services as complaints
 from app.complaints.models import Complaint
 from app.crm.models import Client
-from tests.integration.test_contracts import make_contract, other_firm_client, portfolio, readonly_client  # noqa: F401
+from tests.integration.test_contracts import other_firm_client, portfolio, readonly_client  # noqa: F401
 
 TODAY = date.today()
 YEAR = TODAY.year - 1   # a whole past year: every deadline of it has passed
