@@ -28,8 +28,11 @@ TABS = (
 )
 
 
+MAX_ID = 2**63 - 1  # BIGINT keys: a larger id names nothing
+
+
 def claim_or_404(claim_id: int) -> Claim:
-    return db.session.get(Claim, claim_id) or abort(404)
+    return (db.session.get(Claim, claim_id) if claim_id <= MAX_ID else None) or abort(404)
 
 
 def tabs() -> list[tuple[str, str]]:

@@ -56,7 +56,8 @@ def problems_of(session: Session, values: PaymentInput, today: date) -> dict[str
     if values.payee_kind not in {kind.value for kind in PayeeKind}:
         problems["payee_kind"] = "choice_invalid"
     if values.payee_kind == PayeeKind.PROVIDER:
-        provider = session.get(Provider, values.provider_id) if values.provider_id else None
+        provider = session.get(Provider, values.provider_id) if values.provider_id and \
+            values.provider_id <= settlement.MAX_ID else None
         if provider is None:
             problems["provider_id"] = "required"
     elif not (values.payee_name or "").strip():

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.claims import timeline
 from app.claims.models import Claim, ClaimRecourse, RecourseStatus
-from app.claims.settlement import (MAX_LABEL, SettlementError, euros, in_firm_language, raise_problems,
+from app.claims.settlement import (MAX_ID, MAX_LABEL, SettlementError, euros, in_firm_language, raise_problems,
                                    read_amount, read_text)
 from app.crm import followup
 from app.crm.models import Client, Task
@@ -31,6 +31,8 @@ def recourses_of(session: Session, claim: Claim) -> list[ClaimRecourse]:
 
 
 def recourse_of(session: Session, claim: Claim, recourse_id: int) -> ClaimRecourse | None:
+    if recourse_id > MAX_ID:
+        return None
     return session.scalar(select(ClaimRecourse).where(ClaimRecourse.id == recourse_id,
                                                       ClaimRecourse.claim_id == claim.id))
 

@@ -39,6 +39,7 @@ from app.crm.models import Client, Task
 PARIS = ZoneInfo("Europe/Paris")
 MAX_LABEL = 200
 MAX_TEXT = 2000
+MAX_ID = 2**63 - 1  # BIGINT keys: a larger id names nothing
 
 
 class SettlementError(Exception):
@@ -116,6 +117,8 @@ def amounts_of(damages: list[ClaimDamage]) -> list[rules.DamageAmounts]:
 
 
 def damage_of(session: Session, claim: Claim, damage_id: int) -> ClaimDamage | None:
+    if damage_id > MAX_ID:
+        return None
     return session.scalar(select(ClaimDamage).where(ClaimDamage.id == damage_id, ClaimDamage.claim_id == claim.id))
 
 

@@ -330,6 +330,12 @@ def test_readonly_staff_look_and_another_firm_sees_nothing(admin_client, readonl
     base = f"/claims/{other_claim}/settlement"
     assert admin_client.post(f"{base}/damages/{damage_id}/remove", data={"version": "1"}).status_code == 404
     assert admin_client.post(f"{base}/recourses/{recourse_id}/close", data={"version": "1"}).status_code == 404
+    huge = 10 ** 20
+    assert admin_client.post(f"{base}/damages/{huge}", data={"version": "1"}).status_code == 404
+    assert admin_client.post(f"{base}/recourses/{huge}", data={"version": "1"}).status_code == 404
+    assert admin_client.get(f"/claims/{huge}/settlement").status_code == 404
+    refused = pay(admin_client, claim_id, version(bound, tenant, claim_id), payee_kind="provider", provider_id=huge)
+    assert refused.status_code == 422 and "This field is required" in refused.text
 
 
 def test_the_portal_shows_the_client_their_indemnity_and_payments_only(policyholder, admin_client, bound, tenant,
