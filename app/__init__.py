@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app import config
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, tenancy
@@ -11,6 +12,15 @@ from app.web.i18n import select_locale, select_timezone
 PLATFORM_BLUEPRINTS = {"platform"}
 ANYHOST_BLUEPRINTS = {"home"}
 SHARED_ENDPOINTS = {"web.healthz", "web.set_language", "static"}
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number a BIGINT id can hold, so an id
+    past 2**63 - 1 in a URL is a 404 rather than a database error."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -22,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=config.instance_path().as_posix(),
     )
     app.config.update(config.load(overrides))
+    app.url_map.converters["int"] = RowIdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
