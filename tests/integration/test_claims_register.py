@@ -61,7 +61,8 @@ def test_the_handler_finds_the_contract_then_registers_a_phone_call(admin_client
         reference = claim.reference
     jobs()
     sent = [m for m in mailbox.to("lea.martin@example.fr") if reference in m["Subject"]]
-    assert sent and reference in mailbox.text(sent[-1]) and "Bonjour" in mailbox.text(sent[-1])  # no client space: French
+    # no client space, so no language of theirs: the firm's French
+    assert sent and reference in mailbox.text(sent[-1]) and "Bonjour" in mailbox.text(sent[-1])
     page = admin_client.get(response.headers["Location"])
     assert "Phone" in page.text and "priorité" in page.text
 
