@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.auth.rules import Permission, can
 from app.claims import labels, timeline
 from app.claims.models import Claim
+from app.claims.queue import MAX_ID
 from app.crm.models import Task
 from app.mail.services import queue_email
 
@@ -40,7 +41,7 @@ def assignable(session: Session) -> list[User]:
 
 
 def _handler(session: Session, handler_id: int | None) -> User:
-    user = session.get(User, handler_id) if handler_id else None
+    user = session.get(User, handler_id) if handler_id and 0 < handler_id <= MAX_ID else None
     if user is None or not user.is_active or not can(user.role, Permission.WRITE):
         raise AssignmentError("handler_invalid")
     return user
@@ -88,6 +89,8 @@ def assign_many(session: Session, actor, claim_ids: Iterable[int], handler_id: i
     if len(wanted) > MAX_BULK:
         raise AssignmentError("too_many_claims")
     handler = _handler(session, handler_id)
+    if any(not 0 < claim_id <= MAX_ID for claim_id in wanted):
+        raise AssignmentError("not_found")
     claims = list(session.scalars(select(Claim).where(Claim.id.in_(wanted)).order_by(Claim.id).with_for_update()))
     if len(claims) != len(wanted):
         raise AssignmentError("not_found")

@@ -39,6 +39,13 @@ AGE_BUCKETS: dict[str, tuple[int, int | None]] = {
 SORTS = ("declared", "age", "reserve")
 MAX_AMOUNT = Decimal("9999999999.99")
 HANDLER_NONE, HANDLER_ME = "none", "me"
+MAX_ID = 2**63 - 1  # BIGINT keys: a larger id names nothing
+
+
+def as_id(value) -> int | None:
+    """``value`` (typed or from a form) as a row id, or None when it cannot be one."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ def parse_filters(args: Mapping) -> QueueFilters:
     sort = args.get("sort", "declared")
     return QueueFilters(
         statuses=statuses or OPEN_STATUSES, line=args.get("line", "")[:20],
-        handler=handler if handler in (HANDLER_NONE, HANDLER_ME) or handler.isdigit() else "",
+        handler=handler if handler in (HANDLER_NONE, HANDLER_ME) or as_id(handler) else "",
         age=args.get("age", "") if args.get("age") in AGE_BUCKETS else "", q=args.get("q", "").strip()[:100],
         sort=sort if sort in SORTS else "declared",
         descending=args.get("dir") != "asc", problems=problems,

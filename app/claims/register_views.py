@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.auth.access import requires
 from app.auth.rules import Permission
-from app.claims import labels, queue_labels, rules
+from app.claims import labels, queue, queue_labels, rules
 from app.claims import services as claims
 from app.claims.declaration_form import form_values, uploads_of
 from app.claims.views import bp
@@ -66,9 +66,9 @@ def _locale_of(client: Client) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.WRITE)
 def new():
-    client_id = request.values.get("client_id", type=int)
+    client_id = queue.as_id(request.values.get("client_id"))
     client = (db.session.get(Client, client_id) or abort(404)) if client_id else None
-    contract_id = request.values.get("contract_id", type=int)
+    contract_id = queue.as_id(request.values.get("contract_id"))
     if not contract_id:
         missing = {"contract_id": "contract_required"} if request.method == "POST" else None
         return _choose_page(client, _problems(missing or {}), 422 if missing else 200)

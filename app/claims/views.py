@@ -94,10 +94,10 @@ def _notify(handler_id: int, moved: list[Claim]) -> None:
 @bp.post("/assign")
 def assign_many():
     """Assign the ticked claims of the queue; back to the same filtered queue."""
-    handler_id = request.form.get("handler_id", type=int)
+    handler_id = queue.as_id(request.form.get("handler_id"))
+    claim_ids = [queue.as_id(value) or 0 for value in request.form.getlist("claim_id")]
     try:
-        moved = assignment.assign_many(db.session, current_user, request.form.getlist("claim_id", type=int),
-                                       handler_id)
+        moved = assignment.assign_many(db.session, current_user, claim_ids, handler_id)
     except assignment.AssignmentError as exc:
         db.session.rollback()
         return _queue_page(queue_labels.problem(exc.code), 404 if exc.code == "not_found" else 422)
@@ -158,7 +158,7 @@ def change_status(claim_id: int):
 @bp.post("/<int:claim_id>/assign")
 def assign(claim_id: int):
     claim = _claim_or_404(claim_id)
-    handler_id, version = request.form.get("handler_id", type=int), request.form.get("version", "")
+    handler_id, version = queue.as_id(request.form.get("handler_id")), request.form.get("version", "")
     try:
         changed = assignment.assign(db.session, current_user, claim, handler_id,
                                     int(version) if version.isdigit() else -1)

@@ -207,6 +207,13 @@ def test_a_claim_goes_only_to_an_active_member_who_may_work(admin_client, desk, 
         assert refused.status_code == 422 and "active member of the staff" in refused.text
     assert admin_client.post("/claims/999999/assign", data={"handler_id": desk["anna"], "version": 1}
                              ).status_code == 404
+    huge = str(2**64)
+    assert admin_client.post(f"/claims/{desk['ids']['fresh']}/assign", data={"handler_id": huge, "version": version}
+                             ).status_code == 422
+    assert admin_client.post("/claims/assign", data={"claim_id": [huge], "handler_id": desk["anna"]}).status_code == 404
+    assert admin_client.post("/claims/assign", data={"claim_id": [desk["ids"]["fresh"]], "handler_id": huge}
+                             ).status_code == 422
+    assert listed(admin_client.get(f"/claims?handler={huge}")) == listed(admin_client.get("/claims"))
 
 
 def test_assigning_several_claims_from_the_queue(admin_client, desk, bound, tenant):

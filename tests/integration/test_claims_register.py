@@ -136,6 +136,10 @@ def test_a_contract_is_required_and_must_be_the_clients(admin_client, portfolio,
     assert admin_client.get(f"/claims/new?client_id={portfolio['client']}&contract_id={theirs}").status_code == 422
     assert admin_client.get("/claims/new?client_id=999999").status_code == 404
     assert admin_client.get("/claims/new?contract_id=999999").status_code == 404
+    huge = 2**64
+    assert admin_client.get(f"/claims/new?contract_id={huge}").status_code == 200
+    assert admin_client.get(f"/claims/new?client_id={huge}&q=x").status_code == 200
+    assert admin_client.post("/claims/new", data={"contract_id": huge, "channel": "phone"}).status_code == 422
     with bound(tenant) as session:
         assert session.scalar(select(Claim)) is None
 
