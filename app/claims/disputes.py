@@ -328,7 +328,7 @@ def send_papers(session: Session, actor, claim: Claim, *, provider_id: str, atta
     with force_locale("fr"):
         summary = _("Documents sent to %(name)s: %(files)s", name=provider.name,
                     files=", ".join(document.filename for document, _content in files))
-    timeline.record(session, actor, claim, "letter_sent", summary[:300],
+    timeline.record(session, actor, claim, "documents_sent", summary[:300],
                     {"provider_id": provider.id, "to": provider.email, "attachment_ids": [item.id for item in items]})
     audit.record(session, actor, "claim.papers_sent", "claim", claim.id,
                  after={"provider_id": provider.id, "to": provider.email,

@@ -66,7 +66,7 @@ def set_shared(session: Session, actor, claim: Claim, attachment_id: int, shared
     with force_locale("fr"):  # timeline summaries are in the firm's language
         summary = (_("Shared with the client: %(name)s", name=document.filename) if shared
                    else _("No longer shown to the client: %(name)s", name=document.filename))
-    timeline.record(session, actor, claim, "document_added", summary[:300],
+    timeline.record(session, actor, claim, "document_shared", summary[:300],
                     {"attachment_id": attachment.id, "visible_to_client": shared})
     audit.record(session, actor, "claim.document_share", "claim", claim.id,
                  before={"attachment_id": attachment.id, "visible_to_client": not shared},

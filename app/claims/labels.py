@@ -42,6 +42,9 @@ EVENT_LABELS = {
     "dispute_closed": _l("Dispute closed"),
     "letter_sent": _l("Letter sent"), "message_client": _l("Message from the client"),
     "message_firm": _l("Message to the client"), "document_added": _l("Document added"),
+    "documents_sent": _l("Documents sent to a lawyer or an expert"),
+    "document_shared": _l("Document shared with the client or hidden"),
+    "complaint_received": _l("Complaint about this claim"),
 }
 SECTION_LABELS = {"third_parties": _l("Third parties involved"), "police_report": _l("Police report"),
                   "injured": _l("Injured people"), "damaged_goods": _l("Damaged goods"),

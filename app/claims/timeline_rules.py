@@ -21,7 +21,8 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
                    "payment_recorded", "recourse_opened", "recourse_updated"),
     "dispute": ("dispute_opened", "proposal_made", "proposal_accepted", "proposal_refused", "litigation_started",
                 "hearing_scheduled", "dispute_closed"),
-    "correspondence": ("letter_sent", "message_client", "message_firm", "document_added"),
+    "correspondence": ("letter_sent", "documents_sent", "message_client", "message_firm", "document_added",
+                       "document_shared", "complaint_received"),
 }
 
 #: details that name amounts in euros, and dates

@@ -15,11 +15,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
+from app.claims import timeline
 from app.auth.models import User
 from app.catalog.models import Insurer
 from app.claims.models import Claim
 from app.complaints import rules
-from app.complaints.models import Complaint, ComplaintAbout, ComplaintStatus
+from app.complaints.models import Complaint, ComplaintAbout, ComplaintChannel, ComplaintStatus
 from app.contracts.models import Contract
 from app.crm import followup
 from app.crm.models import Client
@@ -118,6 +119,10 @@ def file(session: Session, actor, client: Client, *, about: str, subject: str, d
                              due_on=complaint.acknowledge_by, assignee_id=handler_id,
                              source=("complaint", complaint.id))
     complaint.task_id = task.id
+    if claim is not None:
+        timeline.record(session, actor, claim, "complaint_received", f"{complaint.reference} · {complaint.subject}",
+                        {"complaint_id": complaint.id, "channel": channel},
+                        side="client" if channel == ComplaintChannel.PORTAL else "firm")
     audit.record(session, actor, "complaint.file", "complaint", complaint.id, after={
         "reference": complaint.reference, "client_id": client.id, "contract_id": complaint.contract_id,
         "claim_id": complaint.claim_id, "channel": channel, "about": about, "insurer_id": complaint.insurer_id,

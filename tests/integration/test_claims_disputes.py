@@ -243,7 +243,7 @@ def test_litigation_with_lawyer_hearing_task_papers_by_email_and_outcome(app, ad
         assert (dispute.stage, dispute.awarded_amount, dispute.closed_on) == ("closed", Decimal("0.00"), TODAY)
     assert "Le tiers est débouté" in admin_client.get(f"/claims/{claim_id}/disputes").text
     assert [kind for kind in kinds(bound, tenant, claim_id) if kind != "proposal_made"][-5:] == [
-        "litigation_started", "hearing_scheduled", "document_added", "letter_sent", "dispute_closed"]
+        "litigation_started", "hearing_scheduled", "document_added", "documents_sent", "dispute_closed"]
 
 
 def test_routes_check_roles_and_tenants(admin_client, readonly_client, other_firm_client, bound, tenant, claim_id):

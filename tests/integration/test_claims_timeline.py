@@ -80,7 +80,7 @@ def test_sharing_a_document_changes_what_the_portal_shows(policyholder, admin_cl
     assert policyholder.get(portal_file).status_code == 404
     with bound(tenant) as session:
         events = list(session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim_id,
-                                                               ClaimEvent.kind == "document_added")
+                                                               ClaimEvent.kind.in_(("document_added", "document_shared")))
                                       .order_by(ClaimEvent.id)))
         assert [event.details.get("visible_to_client") for event in events] == [False, True, False]
 
