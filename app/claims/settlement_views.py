@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.claims import page, payments, recourse, settlement
 from app.claims import settlement_labels as labels
 from app.claims import settlement_rules as rules
+from app.claims.cover import guarantee_name
 from app.claims.models import ClaimStatus
 from app.claims.views import bp
 from app.crm.models import Client
@@ -38,6 +39,7 @@ def _page(claim, *, failed: str | None = None, problems: dict | None = None, sta
         damages=damages, totals=rules.damage_totals(settlement.amounts_of(damages)), edit=edit,
         reserves=reserves, setters=setters, proposed_reserve=settlement.proposed_reserve(db.session, claim),
         cover=settlement.cover_terms(db.session, claim), payments=paid_list,
+        guarantee_name=lambda code, label="": guarantee_name(claim.line, code, label),
         remaining=None if claim.indemnity is None else claim.indemnity - claim.paid_total,
         paid_in_full=rules.is_paid_in_full(claim.indemnity, claim.paid_total),
         providers=list(db.session.scalars(select(Provider).where(Provider.is_active).order_by(Provider.name))),
