@@ -204,20 +204,21 @@ def post_message(session: Session, actor, claim: Claim, body: str, *, side: str,
     return message
 
 
-def set_status(session: Session, actor, claim: Claim, status: str, insurer_reference: str | None,
-               version: str) -> Claim:
-    """The handler moves the claim on (and notes the insurer's claim number)."""
+#: the statuses a handler sets by hand; "settled" follows the payments and "closed" needs a reason
+#: (app.claims.settlement)
+MANUAL_STATUSES = (ClaimStatus.DECLARED.value, ClaimStatus.IN_PROGRESS.value, ClaimStatus.WITH_INSURER.value)
+
+
+def set_status(session: Session, actor, claim: Claim, status: str, version: str) -> Claim:
+    """The handler moves an open claim on (declared, being handled, with the insurer)."""
     if not version.isdigit() or int(version) != claim.version:
         raise ClaimError("stale")
-    if status not in {item.value for item in ClaimStatus}:
+    if status not in MANUAL_STATUSES or claim.status not in MANUAL_STATUSES:
         raise ClaimError("choice_invalid")
-    before = {"status": claim.status, "insurer_reference": claim.insurer_reference}
+    before = claim.status
     claim.status = status
-    claim.insurer_reference = (insurer_reference or "").strip()[:60] or None
-    if before["status"] != claim.status:
-        timeline.record(session, actor, claim, "status_changed", "", {"from": before["status"], "to": claim.status})
-    if before["insurer_reference"] != claim.insurer_reference and claim.insurer_reference:
-        timeline.record(session, actor, claim, "insurer_reference", claim.insurer_reference)
-    audit.record(session, actor, "claim.update", "claim", claim.id, before=before,
-                 after={"status": claim.status, "insurer_reference": claim.insurer_reference})
+    if before != claim.status:
+        timeline.record(session, actor, claim, "status_changed", "", {"from": before, "to": claim.status})
+    audit.record(session, actor, "claim.update", "claim", claim.id, before={"status": before},
+                 after={"status": claim.status})
     return claim

@@ -114,7 +114,7 @@ def _page(claim: Claim, problems: dict | None = None, status: int = 200):
     return render_template("claims/show.html", **page.header(claim),
                            attachments=claims.attachments_of(db.session, claim),
                            messages=claims.messages_of(db.session, claim), staff=assignment.assignable(db.session),
-                           problems=problems or {}), status
+                           manual_statuses=claims.MANUAL_STATUSES, problems=problems or {}), status
 
 
 @bp.get("/<int:claim_id>")
@@ -145,7 +145,7 @@ def change_status(claim_id: int):
     claim = _claim_or_404(claim_id)
     try:
         claims.set_status(db.session, current_user, claim, request.form.get("status", ""),
-                          request.form.get("insurer_reference"), request.form.get("version", ""))
+                          request.form.get("version", ""))
     except claims.ClaimError as exc:
         db.session.rollback()
         return _page(_claim_or_404(claim_id), {"status": labels.problem(exc.code)}, 409 if exc.code == "stale"

@@ -123,9 +123,13 @@ def test_workspace_claim_routes_check_roles_and_tenants(policyholder, bound, ten
     assert other_firm_client.get(f"/claims/{claim_id}").status_code == 404
     assert other_firm_client.post(f"/claims/{claim_id}/messages", data={"body": "x"}).status_code == 404
     assert policyholder.get(f"/claims/{claim_id}").status_code == 302
-    moved = admin_client.post(f"/claims/{claim_id}/status", data={"status": "with_insurer", "version": version,
-                                                                  "insurer_reference": "AX-2026-889"})
+    moved = admin_client.post(f"/claims/{claim_id}/status", data={"status": "with_insurer", "version": version})
     assert moved.status_code == 303
+    assert admin_client.post(f"/claims/{claim_id}/status", data={"status": "settled", "version": version + 1}
+                             ).status_code == 422
+    with bound(tenant) as session:
+        session.get(Claim, claim_id).insurer_reference = "AX-2026-889"
+        session.commit()
     stale = admin_client.post(f"/claims/{claim_id}/status", data={"status": "closed", "version": version})
     assert stale.status_code == 409 and "changed this claim meanwhile" in stale.text
     page = policyholder.get(f"/portal/claims/{claim_id}")
