@@ -22,7 +22,8 @@ PROBLEMS = {
     "not_found": _l("Some of these claims do not exist any more: reload the page."),
     "contract_required": _l("Choose the client's contract."),
     "contract_not_in_force": _l(
-        "A claim is declared on a contract in force or suspended: this one is %(status)s."),
+        "A claim is declared on a contract in force, suspended or ended after the loss: this one is %(status)s."),
+    "loss_after_end": _l("The contract had ended before this date: it does not cover the loss."),
     "contract_of_another_client": _l("This contract is not the client's."),
     "channel_invalid": _l("Say how the client declared it: phone, letter or email."),
 }

@@ -26,9 +26,12 @@ from app.crm.models import Client
 from app.extensions import db
 from app.portal.models import PortalAccount
 
-IN_FORCE = ("active", "suspended")
 STATUS_WORDS = {"contract_status_labels": STATUS_LABELS, "contract_status_badges": STATUS_BADGES}
 MAX_CHOICES = 20
+
+
+def can_declare_on(contract: Contract) -> bool:
+    return rules.contract_problem(contract.status, contract.ended_on, None) is None
 
 
 def _problems(codes: dict[str, str], contract: Contract | None = None) -> dict[str, str]:
@@ -46,7 +49,7 @@ def _choose_page(client: Client | None, problems: dict | None = None, status: in
         if client:
             query = query.where(Contract.client_id == client.id)
         rows = db.session.execute(query.limit(MAX_CHOICES)).all()
-    return render_template("claims/new.html", step="contract", q=q, client=client, rows=rows, in_force=IN_FORCE,
+    return render_template("claims/new.html", step="contract", q=q, client=client, rows=rows, can_declare_on=can_declare_on,
                            problems=problems or {}, **STATUS_WORDS), status
 
 
@@ -75,7 +78,7 @@ def new():
     contract = db.session.get(Contract, contract_id) or abort(404)
     if client and contract.client_id != client.id:
         return _choose_page(client, _problems({"contract_id": "contract_of_another_client"}), 422)
-    if contract.status not in IN_FORCE:
+    if rules.contract_problem(contract.status, contract.ended_on, None):
         return _choose_page(client, _problems({"contract_id": "contract_not_in_force"}, contract), 422)
     if request.method == "GET":
         return _form_page(contract, client)
@@ -83,6 +86,8 @@ def new():
     channel = request.form.get("channel", "")
     if channel not in queue_labels.HANDLER_CHANNELS:
         problems["channel"] = "channel_invalid"
+    if rules.contract_problem(contract.status, contract.ended_on, values.get("occurred_on")):
+        problems["occurred_on"] = "loss_after_end"
     if problems:
         problems = rules.declaration_problems(contract.line, values.get("kind", ""), values, date.today()) | problems
         return _form_page(contract, client, _problems(problems), 422)

@@ -83,6 +83,25 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+#: a claim is registered on a contract in force (or suspended: the cover check says it does not cover);
+#: on an ended contract only for a loss that happened before it ended (the cover ran then)
+IN_FORCE = ("active", "suspended")
+ENDED = ("cancelled", "expired")
+
+
+def contract_problem(status: str, ended_on: date | None, occurred_on: date | None) -> str | None:
+    """Why a loss cannot be registered on a contract in this state, or None.
+    A pending contract never covered anything; an ended one covered losses
+    before its end (the claim may be declared after it)."""
+    if status in IN_FORCE:
+        return None
+    if status not in ENDED or ended_on is None:
+        return "contract_not_in_force"
+    if occurred_on is not None and occurred_on >= ended_on:
+        return "loss_after_end"
+    return None
+
+
 def declaration_deadline(kind: str, known_on: date) -> date:
     """L113-2, 4°: the last day to declare, counted from the day the insured
     learned of the loss: 2 working days for a theft, 5 otherwise."""

@@ -112,12 +112,28 @@ def test_contracts_not_in_force_are_refused_with_the_reason(admin_client, portfo
         session.commit()
     assert "Not in force" in admin_client.get("/claims/new?q=martin").text
     page = admin_client.get(f"/claims/new?contract_id={portfolio['contract']}")
-    assert page.status_code == 422 and "in force or suspended: this one is cancelled" in page.text
+    assert page.status_code == 422 and "ended after the loss: this one is cancelled" in page.text
     assert register(admin_client, portfolio["contract"]).status_code == 422
     with bound(tenant) as session:
         session.get(Contract, portfolio["contract"]).status = "suspended"
         session.commit()
     assert register(admin_client, portfolio["contract"]).status_code == 303
+
+
+def test_a_loss_before_a_contract_ended_is_registered_after_its_end(admin_client, portfolio, bound,  # noqa: F811
+                                                                    tenant):
+    """The cover ran when the loss happened: the claim is declared on the ended contract (L113-2's deadline
+    runs from when the insured learned of it); a loss on or after the end is refused next to its date."""
+    ended_on = date.today() - timedelta(days=3)
+    with bound(tenant) as session:
+        contract = session.get(Contract, portfolio["contract"])
+        contract.status, contract.ended_on = "cancelled", ended_on
+        session.commit()
+    assert admin_client.get(f"/claims/new?contract_id={portfolio['contract']}").status_code == 200
+    late = register(admin_client, portfolio["contract"], occurred_on=ended_on.isoformat())
+    assert late.status_code == 422 and "The contract had ended before this date" in late.text
+    before = register(admin_client, portfolio["contract"], occurred_on=(ended_on - timedelta(days=2)).isoformat())
+    assert before.status_code == 303
 
 
 def test_a_contract_is_required_and_must_be_the_clients(admin_client, portfolio, bound, tenant):  # noqa: F811

@@ -82,3 +82,18 @@ def test_injured_people_need_details_and_a_registration_is_checked():
     problems = rules.declaration_problems("motor", "collision", declaration(
         injured="yes", third_party_registration="12345"), TODAY)
     assert problems == {"injured_details": "required", "third_party_registration": "registration_invalid"}
+
+
+def test_a_loss_is_registered_on_a_contract_in_force_or_ended_after_it():
+    """A pending contract covered nothing; an ended one covered the losses before its end (the declaration
+    may come later: L113-2 counts from when the insured learned of the loss)."""
+    from app.claims.rules import contract_problem
+
+    end = date(2026, 6, 30)
+    assert contract_problem("active", None, date(2026, 7, 2)) is None
+    assert contract_problem("suspended", None, None) is None
+    assert contract_problem("pending", None, None) == "contract_not_in_force"
+    assert contract_problem("cancelled", None, None) == "contract_not_in_force"
+    assert contract_problem("cancelled", end, None) is None
+    assert contract_problem("expired", end, date(2026, 6, 29)) is None
+    assert contract_problem("expired", end, end) == "loss_after_end"
