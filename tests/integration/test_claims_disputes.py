@@ -60,9 +60,11 @@ def open_one(admin_client, claim_id: int, **changes):
 
 
 def kinds(bound, tenant, claim_id: int) -> list[str]:
+    """The claim's timeline, without the automatic take-up (status and handler) entries."""
     with bound(tenant) as session:
-        return list(session.scalars(select(ClaimEvent.kind).where(ClaimEvent.claim_id == claim_id)
-                                    .order_by(ClaimEvent.id)))
+        return list(session.scalars(select(ClaimEvent.kind).where(
+            ClaimEvent.claim_id == claim_id, ClaimEvent.kind.not_in(("status_changed", "assigned")))
+            .order_by(ClaimEvent.id)))
 
 
 @pytest.fixture

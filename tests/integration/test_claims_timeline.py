@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.claims import timeline
+from app.auth.models import User
 from app.claims.models import Claim, ClaimAttachment, ClaimEvent
 from tests.integration.test_claims_disputes import PDF, make_claim, open_one
 from tests.integration.test_contracts import make_contract, other_firm_client, portfolio, readonly_client  # noqa: F401
@@ -105,3 +106,23 @@ def test_timeline_routes_check_roles_and_tenants(admin_client, readonly_client, 
     assert other_firm_client.post(share, data={"shared": "yes"}).status_code == 404
     with bound(tenant) as session:
         assert not session.get(ClaimAttachment, attachment_id).visible_to_client
+
+
+def test_the_first_handling_step_takes_the_claim_up(admin_client, bound, tenant, portfolio):
+    """A declared, unassigned claim becomes "being handled" and the handler's at the firm's first step of
+    handling; the insurer's answers and the client's messages do not count."""
+    claim_id = make_claim(bound, tenant, portfolio)
+    with bound(tenant) as session:
+        claim = session.get(Claim, claim_id)
+        claim.handler_id = None
+        session.commit()
+        assert claim.status == "declared"
+    assert admin_client.post(f"/claims/{claim_id}/messages", data={"body": "Nous avons bien reçu vos photos."}
+                             ).status_code == 303
+    with bound(tenant) as session:
+        claim = session.get(Claim, claim_id)
+        admin = session.scalar(select(User).where(User.role == "admin"))
+        assert (claim.status, claim.handler_id) == ("in_progress", admin.id)
+        automatic = list(session.scalars(select(ClaimEvent).where(
+            ClaimEvent.claim_id == claim_id, ClaimEvent.kind.in_(("status_changed", "assigned")))))
+        assert sorted(event.kind for event in automatic) == ["assigned", "status_changed"]
