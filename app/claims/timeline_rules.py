@@ -62,11 +62,12 @@ def _typed(key: str, value):
 
 def readable(details: dict | None) -> list[tuple[str, object]]:
     """(key, value) of an entry's details worth showing a person: without
-    internal ids and empty values; amounts as Decimal, dates as date or
+    internal ids, empty values and nested snapshots (a change's before and
+    after, kept in the audit log); amounts as Decimal, dates as date or
     datetime, lists joined."""
     shown = []
     for key, value in (details or {}).items():
-        if _is_internal(key) or value in (None, "", [], {}):
+        if _is_internal(key) or value in (None, "", [], {}) or isinstance(value, dict):
             continue
         if isinstance(value, (list, tuple)):
             value = ", ".join(str(item) for item in value)

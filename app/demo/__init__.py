@@ -9,6 +9,7 @@ from app.auth import services as accounts
 from app.auth.rules import Role
 from app.catalog.models import Insurer
 from app.demo.billing import add_billing
+from app.demo.claims import add_claims
 from app.demo.portal import add_portal
 from app.extensions import db
 from app.platform.services import create_firm
@@ -47,6 +48,7 @@ def ensure_demo(app: Flask) -> list[str]:
         _add_business_data()
         add_billing(db.session, accounts.find_by_email(db.session, ADMIN[1]))
         client_email = add_portal(db.session, accounts.find_by_email(db.session, ADMIN[1]), DEMO_PASSWORD)
+        add_claims(db.session, accounts.find_by_email(db.session, ADMIN[1]))
     logins = [f"admin:   {ADMIN[1]} / {DEMO_PASSWORD}",
               f"handler: {TEAM[1][1]} / {DEMO_PASSWORD} (all demo accounts share this password)"]
     if client_email:
