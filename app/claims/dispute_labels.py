@@ -18,11 +18,6 @@ HEARING_LABELS = {"hearing": _l("Hearing"), "filing_deadline": _l("Filing deadli
                   "expert_meeting": _l("Expert meeting"), "judgment": _l("Judgment")}
 #: who wrote a timeline entry
 EVENT_SIDE_LABELS = {"firm": _l("Firm"), "client": _l("Client"), "insurer": _l("Insurer"), "system": _l("System")}
-ATTACHMENT_LABELS = {
-    "declaration": _l("Declaration"), "mission_letter": _l("Mission letter"), "expert_report": _l("Expert's report"),
-    "invoice": _l("Quote or invoice"), "letter": _l("Letter"), "litigation": _l("Litigation"),
-    "insurer": _l("From the insurer"), "other": _l("Other"),
-}
 PROBLEMS = {
     "required": _l("This field is required."), "choice_invalid": _l("Choose one of the proposed values."),
     "date_invalid": _l("Enter a date."), "in_future": _l("This date is in the future."),

@@ -46,6 +46,12 @@ EVENT_LABELS = {
     "document_shared": _l("Document shared with the client or hidden"),
     "complaint_received": _l("Complaint about this claim"),
 }
+#: what a claim's file is (ClaimAttachment.category)
+ATTACHMENT_LABELS = {
+    "declaration": _l("Declaration"), "mission_letter": _l("Mission letter"), "expert_report": _l("Expert's report"),
+    "invoice": _l("Quote or invoice"), "letter": _l("Letter"), "litigation": _l("Litigation"),
+    "insurer": _l("From the insurer"), "other": _l("Other"),
+}
 SECTION_LABELS = {"third_parties": _l("Third parties involved"), "police_report": _l("Police report"),
                   "injured": _l("Injured people"), "damaged_goods": _l("Damaged goods"),
                   "vehicle": _l("Your vehicle")}

@@ -22,7 +22,7 @@ from app.web.templating import money
 #: details whose values are codes, and the words for them
 VALUE_LABELS = {"from": labels.STATUS_LABELS, "to": labels.STATUS_LABELS, "channel": labels.CHANNEL_LABELS,
                 "origin": dispute_labels.ORIGIN_LABELS, "side": dispute_labels.SIDE_LABELS,
-                "kind": dispute_labels.HEARING_LABELS, "category": dispute_labels.ATTACHMENT_LABELS}
+                "kind": dispute_labels.HEARING_LABELS, "category": labels.ATTACHMENT_LABELS}
 
 
 def _shown(key: str, value) -> str:
