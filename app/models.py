@@ -6,9 +6,9 @@ from app.auth.models import User
 from app.billing.models import (BankLine, BankStatement, BillingRun, BillingSettings, NonPaymentProcedure, Payment,
                                 PaymentAllocation, PremiumCall, StripeEvent, StripeIntent)
 from app.catalog.models import CommissionAgreement, Guarantee, Insurer, InsurerContact, LineSetting, Product
-from app.claims.models import (Claim, ClaimAttachment, ClaimDamage, ClaimDispute, ClaimEvent, ClaimMessage,
-                               ClaimPayment, ClaimRecourse, ClaimReserve, DisputeHearing, DisputeProposal,
-                               ExpertMission, LiabilityCase)
+from app.claims.dispute_models import ClaimDispute, DisputeHearing, DisputeProposal
+from app.claims.models import Claim, ClaimAttachment, ClaimEvent, ClaimMessage, ExpertMission, LiabilityCase
+from app.claims.settlement_models import ClaimDamage, ClaimPayment, ClaimRecourse, ClaimReserve
 from app.commissions.models import (Beneficiary, CommissionDispute, CommissionLine, CommissionShare,
                                     ContractBeneficiary, InsurerStatement, Payout, ShareRule, StatementLine,
                                     StatementMapping)

@@ -21,7 +21,8 @@ from app.billing.models import NonPaymentProcedure
 from app.catalog.lines import line_definition
 from app.claims import cover_rules, labels, timeline
 from app.claims.cover_rules import ExclusionScope, Guarantee, Suspension, start_of
-from app.claims.models import Claim, ClaimDamage, CoverVerdict, ExpertMission
+from app.claims.models import Claim, CoverVerdict, ExpertMission
+from app.claims.settlement_models import ClaimDamage
 from app.columns import utcnow
 from app.contracts import services as contracts
 from app.contracts.models import Contract, ContractEvent, ContractStatus, ContractVersion

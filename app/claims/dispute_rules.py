@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
-#: the stages of ``ClaimDispute.stage`` (``app.claims.models.DisputeStage``)
+#: the stages of ``ClaimDispute.stage`` (``app.claims.dispute_models.DisputeStage``)
 MEDIATION, LITIGATION, CLOSED = "mediation", "litigation", "closed"
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")

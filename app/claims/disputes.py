@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.claims import dispute_labels, dispute_rules, timeline
 from app.claims import services as claims
-from app.claims.models import (AttachmentCategory, Claim, ClaimAttachment, ClaimDispute, DisputeHearing,
-                               DisputeOrigin, DisputeProposal, DisputeStage, ProposalSide)
+from app.claims.dispute_models import (ClaimDispute, DisputeHearing, DisputeOrigin, DisputeProposal, DisputeStage,
+                                       ProposalSide)
+from app.claims.models import AttachmentCategory, Claim, ClaimAttachment
 from app.columns import utcnow
 from app.crm import followup
 from app.crm.models import Client

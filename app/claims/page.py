@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.claims.models import Claim, ClaimDispute, DisputeStage
+from app.claims.dispute_models import ClaimDispute, DisputeStage
+from app.claims.models import Claim
 from app.contracts.models import Contract
 from app.crm.models import Client
 from app.extensions import db

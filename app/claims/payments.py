@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.claims import settlement, timeline
-from app.claims.models import Claim, ClaimPayment, PayeeKind
+from app.claims.models import Claim
+from app.claims.settlement_models import ClaimPayment, PayeeKind
 from app.providers.models import Provider
 
 METHODS = ("transfer", "cheque", "other")

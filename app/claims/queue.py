@@ -23,7 +23,8 @@ from sqlalchemy import Select, any_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.claims.models import Claim, ClaimDispute, ClaimStatus, DisputeStage
+from app.claims.dispute_models import ClaimDispute, DisputeStage
+from app.claims.models import Claim, ClaimStatus
 from app.contracts.models import Contract
 from app.crm import rules as crm_rules
 from app.crm.models import Client

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.claims import timeline
-from app.claims.models import Claim, ClaimRecourse, RecourseStatus
+from app.claims.models import Claim
+from app.claims.settlement_models import ClaimRecourse, RecourseStatus
 from app.claims.settlement import (MAX_ID, MAX_LABEL, SettlementError, euros, in_firm_language, raise_problems,
                                    read_amount, read_text)
 from app.crm import followup

@@ -28,8 +28,8 @@ from app.audit import services as audit
 from app.claims import settlement_labels
 from app.claims import settlement_rules as rules
 from app.claims import timeline
-from app.claims.models import (Claim, ClaimDamage, ClaimPayment, ClaimReserve, ClaimStatus, ClosureReason,
-                               CoverVerdict, DamageCategory, PayeeKind)
+from app.claims.models import Claim, ClaimStatus, ClosureReason, CoverVerdict
+from app.claims.settlement_models import ClaimDamage, ClaimPayment, ClaimReserve, DamageCategory, PayeeKind
 from app.columns import utcnow
 from app.contracts.models import Contract
 from app.contracts.services import version_on

@@ -59,7 +59,7 @@ ZERO = Decimal("0.00")
 #: the largest amount a ``Numeric(12, 2)`` column holds: 10 digits before the decimal point
 MAX_AMOUNT = Decimal("9999999999.99")
 LIABILITY_SHARES = (0, 25, 50, 75, 100)
-#: the damage categories, in the order the explanation lists them (``app.claims.models.DamageCategory``)
+#: the damage categories, in the order the explanation lists them (``app.claims.settlement_models.DamageCategory``)
 CATEGORIES = ("bodily", "material", "consequential")
 
 

@@ -15,9 +15,9 @@ from sqlalchemy import case, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
-from app.claims.models import (Claim, ClaimAttachment, ClaimDamage, ClaimDispute, ClaimEvent, ClaimMessage,
-                               ClaimPayment, ClaimRecourse, ClaimReserve, DisputeHearing, DisputeProposal,
-                               ExpertMission)
+from app.claims.dispute_models import ClaimDispute, DisputeHearing, DisputeProposal
+from app.claims.models import Claim, ClaimAttachment, ClaimEvent, ClaimMessage, ExpertMission
+from app.claims.settlement_models import ClaimDamage, ClaimPayment, ClaimRecourse, ClaimReserve
 from app.complaints.models import Complaint
 from app.contracts.models import ContractEvent, Letter
 from app.crm.models import Interaction, Task

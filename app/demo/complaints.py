@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.claims.models import Claim, ClaimPayment
+from app.claims.models import Claim
+from app.claims.settlement_models import ClaimPayment
 from app.claims.rules import add_working_days
 from app.complaints import answer_letter
 from app.complaints import services as complaints

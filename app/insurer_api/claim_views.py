@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.auth.access import public
 from app.claims import insurer_answers, notice
-from app.claims.models import Claim, ClaimPayment
+from app.claims.models import Claim
+from app.claims.settlement_models import ClaimPayment
 from app.claims.payments import PaymentError, PaymentInput, payments_of, record_payment
 from app.columns import utcnow
 from app.contracts.models import Contract

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
-from app.claims.models import Claim, ClaimPayment, ExpertMission
+from app.claims.models import Claim, ExpertMission
+from app.claims.settlement_models import ClaimPayment
 from app.providers import rules
 from app.providers.models import Provider
 

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.rules import Permission, Role, can
-from app.claims.models import Claim, ClaimDispute, ClaimRecourse, ExpertMission
+from app.claims.dispute_models import ClaimDispute
+from app.claims.models import Claim, ExpertMission
+from app.claims.settlement_models import ClaimRecourse
 from app.complaints.models import Complaint
 from app.crm import followup
 from app.crm.models import Client, Task

@@ -28,7 +28,8 @@ from babel.numbers import format_currency
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.claims.models import Claim, ClaimPayment, ExpertMission
+from app.claims.models import Claim, ExpertMission
+from app.claims.settlement_models import ClaimPayment
 from app.complaints import mediator
 from app.complaints.models import Complaint
 from app.contracts import services as contracts

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from app.claims import services as claims
-from app.claims.models import ClaimAttachment, ClaimDispute, ClaimEvent, DisputeHearing, DisputeProposal
+from app.claims.dispute_models import ClaimDispute, DisputeHearing, DisputeProposal
+from app.claims.models import ClaimAttachment, ClaimEvent
 from app.contracts.models import Contract
 from app.crm.models import Task
 from app.providers.models import Provider

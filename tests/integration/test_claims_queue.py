@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.claims.models import Claim, ClaimDispute, ClaimEvent
+from app.claims.dispute_models import ClaimDispute
+from app.claims.models import Claim, ClaimEvent
 from app.crm import followup
 from app.crm import services as clients
 from app.crm.models import Client, Task

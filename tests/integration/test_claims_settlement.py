@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from app.claims import services as claims
-from app.claims.models import Claim, ClaimDamage, ClaimEvent, ClaimPayment, ClaimRecourse, ClaimReserve
+from app.claims.models import Claim, ClaimEvent
+from app.claims.settlement_models import ClaimDamage, ClaimPayment, ClaimRecourse, ClaimReserve
 from app.contracts import services as contracts
 from app.crm.models import Task
 from app.providers.models import Provider

@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from app.claims.models import (Claim, ClaimDamage, ClaimDispute, ClaimEvent, ClaimPayment, ClaimRecourse,
-                               ClaimReserve, DisputeHearing, DisputeProposal, ExpertMission, LiabilityCase)
+from app.claims.dispute_models import ClaimDispute, DisputeHearing, DisputeProposal
+from app.claims.models import Claim, ClaimEvent, ExpertMission, LiabilityCase
+from app.claims.settlement_models import ClaimDamage, ClaimPayment, ClaimRecourse, ClaimReserve
 from app.complaints.models import Complaint
 from app.contracts.models import Letter
 from app.crm.models import Task

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.catalog.models import Insurer
 from app.claims import services as claims
-from app.claims.models import Claim, ClaimEvent, ClaimPayment
+from app.claims.models import Claim, ClaimEvent
+from app.claims.settlement_models import ClaimPayment
 from app.contracts.models import Contract
 from app.crm.models import Task
 from app.providers.models import Provider
