@@ -12,8 +12,7 @@ from flask import current_app, g
 
 from app.billing import dunning
 from app.extensions import db
-from app.jobs.queue import enqueue, flask_app, queue, tenant_task
-from tenants.provisioning import list_tenants
+from app.jobs.queue import flask_app, queue, queue_tenant_passes, tenant_task
 
 DAILY_CRON = "0 6 * * *"  # 06:00 UTC, after the renewals pass, before the firm opens
 
@@ -27,11 +26,7 @@ def dunning_pass(day: str) -> dict:
 
 def queue_dunning_passes(day: date) -> int:
     """Queue one pass per active tenant; return how many."""
-    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
-    for slug in slugs:
-        enqueue(db.session, dunning_pass, tenant=slug, day=day.isoformat())
-    db.session.commit()
-    return len(slugs)
+    return queue_tenant_passes(dunning_pass, day)
 
 
 @queue.periodic(cron=DAILY_CRON, periodic_id="billing.dunning")

@@ -11,8 +11,7 @@ from flask import g
 
 from app.claims import missions
 from app.extensions import db
-from app.jobs.queue import enqueue, flask_app, queue, tenant_task
-from tenants.provisioning import list_tenants
+from app.jobs.queue import flask_app, queue, queue_tenant_passes, tenant_task
 
 DAILY_CRON = "15 6 * * *"  # 06:15 UTC, before the firm opens
 
@@ -25,11 +24,7 @@ def expert_reminders(day: str) -> dict:
 
 def queue_expert_reminders(day: date) -> int:
     """Queue one pass per active tenant; return how many."""
-    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
-    for slug in slugs:
-        enqueue(db.session, expert_reminders, tenant=slug, day=day.isoformat())
-    db.session.commit()
-    return len(slugs)
+    return queue_tenant_passes(expert_reminders, day)
 
 
 @queue.periodic(cron=DAILY_CRON, periodic_id="claims.expert_reminders")

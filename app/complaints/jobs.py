@@ -10,8 +10,7 @@ from flask import current_app, g
 
 from app.complaints import alerts
 from app.extensions import db
-from app.jobs.queue import enqueue, flask_app, queue, tenant_task
-from tenants.provisioning import list_tenants
+from app.jobs.queue import flask_app, queue, queue_tenant_passes, tenant_task
 
 DAILY_CRON = "15 6 * * *"  # 06:15 UTC, before the firm opens
 
@@ -25,11 +24,7 @@ def alert_pass(day: str) -> dict:
 
 def queue_alert_passes(day: date) -> int:
     """Queue one pass per active tenant; return how many."""
-    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
-    for slug in slugs:
-        enqueue(db.session, alert_pass, tenant=slug, day=day.isoformat())
-    db.session.commit()
-    return len(slugs)
+    return queue_tenant_passes(alert_pass, day)
 
 
 @queue.periodic(cron=DAILY_CRON, periodic_id="complaints.alerts")

@@ -8,7 +8,7 @@ bound to that tenant, and do not run for an unknown or suspended tenant.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 
 import procrastinate
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from tenants.jobs import TenantUnavailable, tenant_context
+from tenants.provisioning import list_tenants
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +107,14 @@ def tenant_task(**task_options):
         return queue.task(name=task_options.pop("name", function.__qualname__), **task_options)(run)
 
     return decorator
+
+
+def queue_tenant_passes(task, day: date) -> int:
+    """Queue a daily ``task`` (a :func:`tenant_task` taking ``day``) once per
+    active tenant, in one commit; return how many. Each tenant's pass runs
+    as a job of its own, so one firm's failure does not stop the others."""
+    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
+    for slug in slugs:
+        enqueue(db.session, task, tenant=slug, day=day.isoformat())
+    db.session.commit()
+    return len(slugs)

@@ -9,9 +9,8 @@ from datetime import date
 from flask import current_app, g
 
 from app.extensions import db
-from app.jobs.queue import enqueue, flask_app, queue, tenant_task
+from app.jobs.queue import flask_app, queue, queue_tenant_passes, tenant_task
 from app.portal import autopay, receipts
-from tenants.provisioning import list_tenants
 
 DAILY_CRON = "30 6 * * *"  # 06:30 UTC: after the non-payment pass, before the firm opens
 
@@ -31,11 +30,7 @@ def autopay_pass(day: str) -> dict:
 
 def queue_autopay_passes(day: date) -> int:
     """Queue one pass per active firm; return how many."""
-    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
-    for slug in slugs:
-        enqueue(db.session, autopay_pass, tenant=slug, day=day.isoformat())
-    db.session.commit()
-    return len(slugs)
+    return queue_tenant_passes(autopay_pass, day)
 
 
 @queue.periodic(cron=DAILY_CRON, periodic_id="portal.autopay")

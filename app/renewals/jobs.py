@@ -8,9 +8,8 @@ from datetime import date
 from flask import current_app, g
 
 from app.extensions import db
-from app.jobs.queue import enqueue, flask_app, queue, tenant_task
+from app.jobs.queue import flask_app, queue, queue_tenant_passes, tenant_task
 from app.renewals import services as renewals
-from tenants.provisioning import list_tenants
 
 DAILY_CRON = "30 5 * * *"  # 05:30 UTC, before the firm opens
 
@@ -25,11 +24,7 @@ def daily_pass(day: str) -> dict:
 
 def queue_daily_passes(day: date) -> int:
     """Queue one pass per active tenant; return how many."""
-    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
-    for slug in slugs:
-        enqueue(db.session, daily_pass, tenant=slug, day=day.isoformat())
-    db.session.commit()
-    return len(slugs)
+    return queue_tenant_passes(daily_pass, day)
 
 
 @queue.periodic(cron=DAILY_CRON, periodic_id="renewals.daily")

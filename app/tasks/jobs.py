@@ -9,9 +9,8 @@ from datetime import date
 from flask import current_app, g
 
 from app.extensions import db
-from app.jobs.queue import enqueue, flask_app, queue, tenant_task
+from app.jobs.queue import flask_app, queue, queue_tenant_passes, tenant_task
 from app.tasks import digest
-from tenants.provisioning import list_tenants
 
 DAILY_CRON = "45 6 * * *"  # 06:45 UTC: after the passes that give tasks (renewals, non-payment, complaints)
 
@@ -25,11 +24,7 @@ def digest_pass(day: str) -> int:
 
 def queue_digest_passes(day: date) -> int:
     """Queue one pass per active tenant; return how many."""
-    slugs = [row.slug for row in list_tenants(db.engine) if row.status == "active"]
-    for slug in slugs:
-        enqueue(db.session, digest_pass, tenant=slug, day=day.isoformat())
-    db.session.commit()
-    return len(slugs)
+    return queue_tenant_passes(digest_pass, day)
 
 
 @queue.periodic(cron=DAILY_CRON, periodic_id="tasks.digest")
