@@ -11,6 +11,7 @@ from app.claims import disputes, payments, recourse, settlement
 from app.claims import services as claims
 from app.complaints import mediator as mediators
 from app.demo.claim_steps import PARIS, Played, euros, working_day_before
+from app.demo.text_pdf import text_pdf
 
 
 def reopen_in_progress(played: Played, offset: int) -> None:
@@ -74,7 +75,7 @@ def open_recourse(played: Played, offset: int) -> None:
 
 def _deductible(played: Played) -> Decimal:
     terms = settlement.cover_terms(played.session, played.claim).terms
-    return terms.deductible or Decimal(0) if terms else Decimal(0)
+    return (terms.deductible or Decimal(0)) if terms else Decimal(0)
 
 
 def mediate(played: Played, offset: int) -> None:
@@ -97,6 +98,19 @@ def mediate(played: Played, offset: int) -> None:
             disputes.make_proposal(session, played.handler, claim, dispute, side=side, amount=euros(base + extra),
                                    made_on=played.day(step), note=note, version=str(dispute.version),
                                    today=played.day(step))
+    with played.step(opened + 16):
+        disputes.add_papers(session, played.handler, claim, [claims.Upload("saisine-mediateur.pdf", text_pdf(
+            f"Saisine du médiateur — sinistre {claim.reference}", [
+                f"Médiateur : {mediator}", f"Assurée : {played.client.display_name}",
+                f"Assureur : {played.insurer.name}, dossier {claim.insurer_reference or claim.reference}", "",
+                "Objet du litige : coefficient de vétusté de 40 % appliqué au parquet chêne du séjour.",
+                "Pièces jointes par l'assurée : factures de ponçage et de vitrification, photos avant sinistre.",
+                "Demande : vétusté limitée à 15 %, soit un complément d'indemnité de 1 900,00 €."]))])
+        meeting = datetime.combine(working_day_before(played.desk.today + timedelta(days=9)), time(14, 0),
+                                   tzinfo=PARIS)
+        disputes.schedule(session, played.handler, claim, dispute, kind="expert_meeting", at=meeting,
+                          place=claim.place, note="Réunion contradictoire avec l'expert de l'assurée, à la demande "
+                                                  "du médiateur.", version=str(dispute.version))
 
 
 def litigate(played: Played, offset: int) -> None:
@@ -138,12 +152,29 @@ def litigate(played: Played, offset: int) -> None:
         disputes.schedule(session, played.handler, claim, dispute, kind="hearing", at=hearing,
                           place="Tribunal judiciaire de Lyon, 67 rue Servient, 69003 Lyon — salle 4",
                           note="Audience de plaidoirie.", version=str(dispute.version))
+    with played.step(started + 1):
+        disputes.add_papers(session, played.handler, claim, [
+            claims.Upload("assignation-RG-26-04817.pdf", text_pdf(
+                "Assignation devant le tribunal judiciaire de Lyon", [
+                    "Demanderesse : Mme Laure Perrin, représentée par Maître Olivier Ferrand, avocat au barreau "
+                    "de Lyon.", f"Défendeur : {played.client.display_name}, et son assureur {played.insurer.name}.",
+                    "", "Objet : réparation intégrale du préjudice corporel et matériel consécutif à l'accident "
+                        f"survenu au {claim.place}.",
+                    "Demandes : 18 000,00 € au titre du préjudice corporel, 2 350,00 € au titre des frais "
+                    "exposés, 1 500,00 € au titre de l'article 700 du code de procédure civile."])),
+            claims.Upload("mise-en-demeure-avocat-adverse.pdf", text_pdf(
+                "Mise en demeure", [
+                    "Maître Olivier Ferrand, avocat au barreau de Lyon.",
+                    f"À l'attention de {played.client.display_name}.", "",
+                    "Ma cliente conteste tout partage de responsabilité : le feu était au vert pour elle, comme "
+                    "en attestera un témoin qui s'est fait connaître depuis. À défaut d'offre d'indemnisation "
+                    "intégrale sous quinze jours, je saisirai le tribunal judiciaire."]))])
     papers = [item.id for item in claims.attachments_of(session, claim)
-              if item.category in ("expert_report", "letter")]
+              if item.category in ("expert_report", "litigation")]
     if papers and lawyer.email:
         with played.step(started + 11):
             disputes.send_papers(session, played.handler, claim, provider_id=str(lawyer.id),
                                  attachment_ids=[str(item) for item in papers],
-                                 message="Maître, vous trouverez ci-joint la déclaration de sinistre et le rapport "
-                                         "d'expertise pour préparer l'audience.",
+                                 message="Maître, vous trouverez ci-joint l'assignation, la mise en demeure de "
+                                         "l'avocat adverse et le rapport d'expertise pour préparer l'audience.",
                                  tenant=desk.tenant, locale="fr")
