@@ -14,7 +14,8 @@ STATUS_BADGES = {"open": "text-bg-info", "acknowledged": "text-bg-primary", "ans
 CHANNEL_LABELS = {"portal": _l("Client space"), "email": _l("Email"), "phone": _l("Phone"), "letter": _l("Letter")}
 ABOUT_LABELS = {"firm": _l("The firm"), "insurer": _l("The insurer")}
 LATE_LABELS = {"acknowledge": _l("Acknowledgement late"), "answer": _l("Answer late")}
-OUTCOME_LABELS = {"upheld": _l("Upheld"), "partly_upheld": _l("Partly upheld"), "rejected": _l("Rejected")}
+OUTCOME_LABELS = {"upheld": _l("Upheld"), "partly_upheld": _l("Partly upheld"),
+                  "rejected": lazy_pgettext("complaint", "Rejected")}
 OUTCOME_BADGES = {"upheld": "text-bg-success", "partly_upheld": "text-bg-warning", "rejected": "text-bg-danger"}
 STEP_LABELS = {"acknowledge": _l("Acknowledge"), "answer": _l("Answer")}
 #: the dashboard's groups of pending complaints, by their next deadline
