@@ -86,14 +86,14 @@ def mediate(played: Played, offset: int) -> None:
     with played.step(opened):
         dispute = disputes.open_dispute(
             session, played.handler, claim, origin="client_contests",
-            summary="L'assurée conteste la vétusté de 40 % appliquée au parquet (factures de rénovation à "
+            summary="L'assuré conteste la vétusté de 40 % appliquée au parquet (factures de rénovation à "
                     "l'appui) et, après le rejet de sa réclamation, a saisi le médiateur.",
             opened_on=played.day(opened), mediator=mediator, today=played.day(opened))
     base = claim.indemnity or Decimal(0)
     for step, side, extra, note in ((opened + 8, "firm", Decimal("600.00"),
                                      "L'assureur ramène la vétusté du parquet à 30 %."),
                                     (opened + 15, "client", Decimal("1900.00"),
-                                     "L'assurée demande une vétusté limitée à 15 %, compte tenu de la rénovation.")):
+                                     "L'assuré demande une vétusté limitée à 15 %, compte tenu de la rénovation.")):
         with played.step(step):
             disputes.make_proposal(session, played.handler, claim, dispute, side=side, amount=euros(base + extra),
                                    made_on=played.day(step), note=note, version=str(dispute.version),
@@ -101,15 +101,15 @@ def mediate(played: Played, offset: int) -> None:
     with played.step(opened + 16):
         disputes.add_papers(session, played.handler, claim, [claims.Upload("saisine-mediateur.pdf", text_pdf(
             f"Saisine du médiateur — sinistre {claim.reference}", [
-                f"Médiateur : {mediator}", f"Assurée : {played.client.display_name}",
+                f"Médiateur : {mediator}", f"Assuré : {played.client.display_name}",
                 f"Assureur : {played.insurer.name}, dossier {claim.insurer_reference or claim.reference}", "",
                 "Objet du litige : coefficient de vétusté de 40 % appliqué au parquet chêne du séjour.",
-                "Pièces jointes par l'assurée : factures de ponçage et de vitrification, photos avant sinistre.",
+                "Pièces jointes par l'assuré : factures de ponçage et de vitrification, photos avant sinistre.",
                 "Demande : vétusté limitée à 15 %, soit un complément d'indemnité de 1 900,00 €."]))])
         meeting = datetime.combine(working_day_before(played.desk.today + timedelta(days=9)), time(14, 0),
                                    tzinfo=PARIS)
         disputes.schedule(session, played.handler, claim, dispute, kind="expert_meeting", at=meeting,
-                          place=claim.place, note="Réunion contradictoire avec l'expert de l'assurée, à la demande "
+                          place=claim.place, note="Réunion contradictoire avec l'expert de l'assuré, à la demande "
                                                   "du médiateur.", version=str(dispute.version))
 
 

@@ -87,13 +87,13 @@ PERSONAL = (
     Story("motor_reopened", "motor", "collision", "phone", 171, "closed", handler="karim", hour="17:45",
           needs=("all_risks",), reserve="3000",
           place="Angle de la rue Garibaldi et de la rue Servient, 69003 Lyon",
-          text="L'assurée venait de la rue Servient et n'a pas laissé la priorité à droite à une camionnette de "
+          text="L'assuré venait de la rue Servient et n'a pas laissé la priorité à droite à une camionnette de "
                "livraison. Choc sur l'aile avant gauche, constat amiable signé sur place, pas de blessé.",
           details={"third_party_name": "Transports Express Rhodaniens", "third_party_insurer": "Garonne IARD",
                    "third_party_registration": "EX-902-LB", "police_report": "no", "injured": "no",
                    "vehicle_registration": "FK-611-PA", "vehicle_drivable": "yes"},
           expert={"name": "Rhône Auto Expertise", "appointment": True,
-                  "report": report("Défaut de priorité à droite de l'assurée (cas IRSA 40).", "2460.00", 100,
+                  "report": report("Défaut de priorité à droite de l'assuré (cas IRSA 40).", "2460.00", 100,
                                     "Aile, optique et pare-chocs avant gauche à remplacer ; pas de dommage "
                                     "structurel visible.")},
           liability=("40", "A", None, ""),
@@ -136,10 +136,10 @@ PERSONAL = (
           place="Avenue du Général-Leclerc, 92100 Boulogne-Billancourt",
           text="À l'arrêt au feu rouge, l'assuré a été percuté à l'arrière par un utilitaire. Le conducteur "
                "adverse reconnaît son inattention, constat amiable signé sans réserve.",
-          details={"third_party_name": "M. Olivier Garnier", "third_party_insurer": "Assurances Mutuelles d'Île-de-France",
-                   "third_party_policy": "AMIF-772-0193", "third_party_registration": "FV-552-QN",
-                   "police_report": "no", "injured": "no", "vehicle_registration": "GD-740-MC",
-                   "vehicle_drivable": "yes"},
+          details={"third_party_name": "M. Olivier Garnier",
+                   "third_party_insurer": "Assurances Mutuelles d'Île-de-France", "third_party_policy": "AMIF-772-0193",
+                   "third_party_registration": "FV-552-QN", "police_report": "no", "injured": "no",
+                   "vehicle_registration": "GD-740-MC", "vehicle_drivable": "yes"},
           expert={"name": "Rhône Auto Expertise", "appointment": False,
                   "instructions": "Expertise à distance sur les photos et le devis du Garage du Parc, où le "
                                   "véhicule est immobilisé.",
@@ -268,12 +268,12 @@ PERSONAL = (
     Story("home_scooter_liability", "home", "liability", "email", 118, "closed", handler="karim",
           needs=("civil_liability",), reserve="800",
           place="Rue Nationale, 59800 Lille",
-          text="Le fils de l'assurée (14 ans) a perdu le contrôle de sa trottinette et rayé la portière d'un "
+          text="Le fils de l'assuré (14 ans) a perdu le contrôle de sa trottinette et rayé la portière d'un "
                "véhicule en stationnement. Le propriétaire demande la prise en charge de la réparation.",
           details={"third_party_name": "M. Bertrand Lefebvre", "third_party_insurer": "Atlantique Mutuelle",
                    "police_report": "no", "injured": "no", "damaged_goods": "Portière avant gauche du tiers",
                    "estimated_amount": "640"},
-          liability=(None, None, "100", "Le fils de l'assurée reconnaît avoir heurté le véhicule en "
+          liability=(None, None, "100", "Le fils de l'assuré reconnaît avoir heurté le véhicule en "
                                         "stationnement."),
           damages=(("material", "Portière avant gauche du véhicule du tiers (facture)", "640.00", None,
                     "612.00"),),
@@ -295,7 +295,7 @@ PERSONAL = (
           text="Traces d'humidité au bas du mur de la cuisine, le long de la colonne d'eau de l'immeuble.",
           details={"police_report": "no", "injured": "no", "damaged_goods": "Mur et placard de la cuisine",
                    "estimated_amount": "900"},
-          close=("withdrawn", "L'assurée retire sa déclaration : la fuite vient de la colonne d'eau commune, "
+          close=("withdrawn", "L'assuré retire sa déclaration : la fuite vient de la colonne d'eau commune, "
                               "réparée et prise en charge par l'assurance de l'immeuble."),
           special="withdrawn"),
     Story("home_fire_late_expert", "home", "fire", "phone", 41, "decided", handler="karim", hour="20:05",
@@ -341,9 +341,9 @@ PERSONAL = (
           payments=(("insured", "all", "transfer"),)),
     Story("health_no_follow_up", "health", "illness", "phone", 150, "closed", handler="karim",
           needs=("routine_care",), reserve="300", place="Cabinet médical",
-          text="Séances de kinésithérapie après une entorse : l'assurée n'a pas reçu le remboursement de la "
+          text="Séances de kinésithérapie après une entorse : l'assuré n'a pas reçu le remboursement de la "
                "part complémentaire.",
-          details={"injured": "yes", "injured_details": "L'assurée : entorse de la cheville, 12 séances."},
+          details={"injured": "yes", "injured_details": "L'assuré : entorse de la cheville, 12 séances."},
           letters=("claim_documents_request",),
           close=("no_follow_up", "Ni facture ni décompte reçus malgré la demande de pièces et une relance "
                                  "téléphonique."), special="no_follow_up"),

@@ -7,10 +7,13 @@ would have done it on the day: the declaration (by phone, letter, email or
 the client space), the cover check, the insurer's answers, experts'
 missions, liability, damage items, reserves, the indemnity, payments,
 recourse, mediation and litigation, letters, closures and reopenings. The
-services stamp what they write with the current time; :class:`Clock` moves
-each step's entries (timeline, reserve history, tasks, messages, documents,
-audit) to the day and hour the step is told to have happened, so the
-claims' ages, timelines and tasks read as a desk's real months.
+services stamp what they write with the current time; :class:`app.demo.clock.Clock`
+moves each step's rows (timeline, reserve history, tasks, messages,
+documents, audit) to the day and hour the step stands for, so the claims'
+ages, timelines and tasks read as a desk's real months. The stories are in
+:mod:`app.demo.claim_stories` and :mod:`app.demo.business_claim_stories`,
+the steps in :mod:`app.demo.claim_steps` and :mod:`app.demo.claim_disputes`,
+the complaints in :mod:`app.demo.complaints`.
 
 Deterministic: the stories are data, the contract of each is chosen among
 the demo's contracts of its line (the least used first, a seeded
@@ -19,12 +22,16 @@ the demo's contracts of its line (the least used first, a seeded
 Made once. The marker is a claim entered by the firm (any channel but the
 client space): the portal demo declares a single claim from the client
 space, so a firm with only that one gets this data on its next start, and a
-firm that already has claims the firm entered is left as it is.
+firm that already has claims the firm entered is left as it is. The whole of
+it is one transaction (after the providers, the grid and the mediator, each
+added only when missing): a failure leaves nothing half made.
 
-Three things the services do not do, done here on purpose: three new claims
-are left without a handler (as claims arriving by email wait for the
-manager to dispatch them from the queue), and the expert's report of a
-mission is a small PDF written for the demo.
+Two things are done by hand on purpose: three new claims are left without a
+handler (claims arriving by email wait for the manager to dispatch them from
+the queue; the declaration gives them the contract's handler), and an
+expert's report is a plain PDF written for the demo
+(:mod:`app.demo.text_pdf`). The insurers' claim notices and the emails are
+queued as the services queue them; the worker delivers them when it runs.
 """
 
 from __future__ import annotations

@@ -65,15 +65,17 @@ COMPLAINTS = (
                "reproduise pas."),
     ComplaintStory(
         "storm_refusal", "email", "insurer", 75, "Refus de prise en charge de ma voiture après la tempête",
-        "Mon véhicule a été endommagé par une branche pendant la tempête et l'assureur refuse de payer. Je suis "
-        "assuré depuis des années et je conteste ce refus.", claim="motor_storm_no_cover", acknowledged=3,
-        answered=18, outcome="rejected",
+        "Mon véhicule a été endommagé par une branche pendant la tempête et l'assureur refuse de payer. Personne ne "
+        "m'a dit à la souscription que mon contrat ne couvrait pas ce cas : je conteste ce refus.",
+        claim="motor_storm_no_cover", acknowledged=3, answered=18, outcome="rejected",
         answer="Nous avons réexaminé votre dossier avec l'assureur. Votre contrat couvre la responsabilité "
                "civile, le vol, l'incendie et le bris de glace, mais pas les dommages subis par le véhicule "
-               "lui-même (garantie « dommages tous accidents » non souscrite). Les dommages au capot ne peuvent "
-               "donc pas être pris en charge ; seul le pare-brise relève de la garantie bris de glace, et nous "
-               "vous invitons à nous adresser la facture de son remplacement.\n\nNous vous proposons par ailleurs "
-               "un rendez-vous pour étudier une formule incluant les dommages tous accidents."),
+               "lui-même (garantie « dommages tous accidents » non souscrite). Le document d'information et de "
+               "conseil que vous avez signé à la souscription présentait cette formule, retenue pour limiter la "
+               "cotisation, et la formule tous risques proposée en regard.\n\nLes dommages au capot ne peuvent donc "
+               "pas être pris en charge ; seul le pare-brise relève de la garantie bris de glace, et nous vous "
+               "invitons à nous adresser la facture de son remplacement. Nous vous proposons par ailleurs un "
+               "rendez-vous pour étudier une formule incluant les dommages tous accidents."),
     ComplaintStory(
         "attestation", "phone", "firm", 52, "Attestation d'assurance habitation non reçue",
         "Appel du client : il attend depuis dix jours l'attestation demandée pour son bailleur et risque de "
@@ -97,7 +99,7 @@ COMPLAINTS = (
         "compte, clôturé. On me facture maintenant des frais de rejet.", line="health"),
     ComplaintStory(
         NEAR_ANSWER_DEADLINE, "letter", "insurer", 0, "Remboursement des dépassements d'honoraires",
-        "Courrier recommandé : l'assurée conteste le remboursement de ses dépassements d'honoraires après une "
+        "Courrier recommandé : l'assuré conteste le remboursement de ses dépassements d'honoraires après une "
         "opération, calculé selon elle sur une mauvaise base.", line="health", acknowledged=6),
     ComplaintStory(
         "unreachable", "phone", "firm", 2, "Gestionnaire injoignable depuis deux semaines",
@@ -105,7 +107,7 @@ COMPLAINTS = (
         "sujet de son avenant.", line="motor"),
     ComplaintStory(
         "vetuste", "email", "insurer", 0, "Contestation du coefficient de vétusté sur mon parquet",
-        "L'assurée conteste la vétusté de 40 % retenue par l'expert sur le parquet du séjour : il avait été "
+        "L'assuré conteste la vétusté de 40 % retenue par l'expert sur le parquet du séjour : il avait été "
         "entièrement poncé et vitrifié il y a trois ans, factures à l'appui.", claim="home_mediation",
         acknowledged=2, answered=15, outcome="rejected",
         answer="L'assureur maintient la vétusté retenue par l'expert : le ponçage et la vitrification entretiennent "
@@ -128,7 +130,7 @@ COMPLAINTS = (
                "votre disposition pour toute suite de cet incident.", closed=True),
     ComplaintStory(
         "hamon", "phone", "firm", 12, "Résiliation loi Hamon non traitée",
-        "Appel de l'assurée : elle a demandé la résiliation de son contrat habitation au titre de la loi Hamon "
+        "Appel de l'assuré : il a demandé la résiliation de son contrat habitation au titre de la loi Hamon "
         "il y a un mois et reçoit encore des appels de cotisation.", line="home", acknowledged=3),
     ComplaintStory(
         "decennial_slow", "letter", "insurer", 6, "Lenteur de l'expertise des infiltrations",
