@@ -4,14 +4,16 @@ sides, dated steps, problems. Lazy, so they follow the reader's language."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 ORIGIN_LABELS = {"client_contests": _l("The client contests the outcome"),
                  "third_party_sues": _l("A third party sues")}
 STAGE_LABELS = {"mediation": _l("Mediation"), "litigation": _l("Litigation"), "closed": _l("Closed")}
 STAGE_BADGES = {"mediation": "text-bg-warning", "litigation": "text-bg-danger", "closed": "text-bg-secondary"}
 SIDE_LABELS = {"firm": _l("Firm or insurer"), "client": _l("Client"), "third_party": _l("Third party")}
-PROPOSAL_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "refused": _l("Refused"),
-                   "superseded": _l("Superseded")}
+PROPOSAL_LABELS = {"open": lazy_pgettext("proposal", "Open"), "accepted": lazy_pgettext("proposal", "Accepted"),
+                   "refused": lazy_pgettext("proposal", "Refused"),
+                   "superseded": lazy_pgettext("proposal", "Superseded")}
 PROPOSAL_BADGES = {"open": "text-bg-primary", "accepted": "text-bg-success", "refused": "text-bg-danger",
                    "superseded": "text-bg-light border"}
 HEARING_LABELS = {"hearing": _l("Hearing"), "filing_deadline": _l("Filing deadline"),
@@ -54,13 +56,3 @@ GROUP_LABELS = {"declaration": _l("Declaration and status"), "insurer": _l("Insu
                 "settlement": _l("Damages and settlement"), "dispute": _l("Disputes"),
                 "correspondence": _l("Letters, messages and documents")}
 #: names of the details of timeline entries
-DETAIL_LABELS = {
-    "channel": _l("Channel"), "destination": _l("Sent to"), "deadline": _l("Declaration deadline"),
-    "declared_late": _l("Declared late"),
-    "from": _l("From"), "to": _l("To"), "origin": _l("Origin"), "mediator": _l("Mediator"),
-    "opened_on": _l("Opened on"), "side": _l("From"), "amount": _l("Amount"), "made_on": _l("Made on"),
-    "compromise_on": _l("Agreed on"), "court": _l("Court"), "case_number": _l("Case number"),
-    "lawyer": _l("Lawyer"), "started_on": _l("Started on"), "kind": _l("What"), "at": _l("When"),
-    "place": _l("Place"), "awarded_amount": _l("Amount awarded"), "closed_on": _l("Closed on"),
-    "category": _l("Category"), "visible_to_client": _l("Shown to the client"), "subject": _l("Subject"),
-}

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Session
 
 from app.audit import services as audit
@@ -23,7 +23,9 @@ from app.crm import followup
 from app.crm.models import Client
 
 PARIS = ZoneInfo("Europe/Paris")
-DECISION_LABELS = {"accepted": _l("Accepted"), "partial": _l("Partly accepted"), "refused": _l("Refused")}
+DECISION_LABELS = {"accepted": lazy_pgettext("insurer decision", "Accepted"),
+                   "partial": lazy_pgettext("insurer decision", "Partly accepted"),
+                   "refused": lazy_pgettext("insurer decision", "Refused")}
 DECISION_BADGES = {"accepted": "text-bg-success", "partial": "text-bg-warning", "refused": "text-bg-danger"}
 #: the staff acts on an insurer's decision by the next working day
 DECISION_TASK_WORKING_DAYS = 1

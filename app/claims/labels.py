@@ -4,6 +4,7 @@ problems. Lazy, so they follow the reader's language."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 KIND_LABELS = {
     "collision": _l("Accident with another vehicle or an object"), "theft": _l("Theft"),
@@ -33,7 +34,7 @@ EVENT_LABELS = {
     "liability_set": _l("Liability set"),
     "damage_added": _l("Damage item added"), "damage_changed": _l("Damage item changed"),
     "damage_removed": _l("Damage item removed"), "reserve_set": _l("Reserve changed"),
-    "indemnity_computed": _l("Indemnity computed"), "payment_recorded": _l("Payment recorded"),
+    "indemnity_computed": _l("Indemnity computed"), "payment_recorded": lazy_pgettext("indemnity", "Payment recorded"),
     "recourse_opened": _l("Recourse opened"), "recourse_updated": _l("Recourse updated"),
     "closed": _l("Claim closed"), "reopened": _l("Claim reopened"),
     "dispute_opened": _l("Dispute opened"), "proposal_made": _l("Proposal in mediation"),
@@ -51,6 +52,27 @@ ATTACHMENT_LABELS = {
     "declaration": _l("Declaration"), "mission_letter": _l("Mission letter"), "expert_report": _l("Expert's report"),
     "invoice": _l("Quote or invoice"), "letter": _l("Letter"), "litigation": _l("Litigation"),
     "insurer": _l("From the insurer"), "other": _l("Other"),
+}
+#: the details of timeline entries shown to people, and their words (other details stay in the audit log)
+DETAIL_LABELS = {
+    "channel": _l("Channel"), "destination": _l("Sent to"), "deadline": _l("Declaration deadline"),
+    "declared_late": _l("Declared late"),
+    "from": lazy_pgettext("status change", "From"), "to": lazy_pgettext("status change", "To"),
+    "origin": _l("Origin"), "mediator": _l("Mediator"), "opened_on": _l("Opened on"),
+    "side": lazy_pgettext("proposal", "Made by"), "amount": _l("Amount"), "made_on": _l("Made on"),
+    "compromise_on": _l("Agreed on"), "court": _l("Court"), "case_number": _l("Case number"),
+    "lawyer": _l("Lawyer"), "started_on": _l("Started on"), "kind": _l("What"), "at": _l("When"),
+    "place": _l("Place"), "awarded_amount": _l("Amount awarded"), "closed_on": _l("Closed on"),
+    "category": _l("Category"), "visible_to_client": _l("Shown to the client"), "subject": _l("Subject"),
+    "label": _l("Item"), "claimed_amount": _l("Claimed"), "expert_amount": _l("Expert's amount"),
+    "agreed_amount": _l("Agreed"), "indemnity": _l("Indemnity"), "paid_total": _l("Paid so far"),
+    "previous": _l("Before"), "reserve": _l("Reserve"), "paid_on": _l("Paid on"), "payee_kind": _l("Paid to"),
+    "decision": _l("Decision"), "reason": _l("Reason"), "note": _l("Note"),
+    "appointment_at": _l("Appointment"), "report_due_on": _l("Report due on"),
+    "reminders_sent": _l("Reminders sent"), "assessed_amount": _l("Assessed amount"),
+    "liability_opinion": _l("Liability opinion (%)"), "liability_share": _l("Insured's share of liability (%)"),
+    "cover_decision": _l("Cover"), "reopened_count": _l("Times reopened"),
+    "shared_with_client": _l("Shared with the client"),
 }
 SECTION_LABELS = {"third_parties": _l("Third parties involved"), "police_report": _l("Police report"),
                   "injured": _l("Injured people"), "damaged_goods": _l("Damaged goods"),

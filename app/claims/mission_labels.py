@@ -4,9 +4,10 @@ so they follow the reader's language."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 STATUS_LABELS = {"sent": _l("Mission sent"), "scheduled": _l("Appointment set"), "reported": _l("Report received"),
-                 "cancelled": _l("Cancelled")}
+                 "cancelled": lazy_pgettext("mission", "Cancelled")}
 STATUS_BADGES = {"sent": "text-bg-info", "scheduled": "text-bg-primary", "reported": "text-bg-success",
                  "cancelled": "text-bg-secondary"}
 OPINION_LABELS = {"": _l("No opinion"), "0": _l("Not liable (0 %)"), "25": "25 %", "50": "50 %", "75": "75 %",

@@ -48,7 +48,7 @@ LINE_LABELS = {
     "ceiling_not_reached": _l("Ceiling of %(ceiling)s not reached"),
     "no_ceiling": _l("No ceiling for this guarantee"),
     "indemnity": _l("Indemnity"),
-    "paid": _l("Already paid when computed (%(count)s payments)"),
+    "paid": _l("Already paid when computed"),
     "remaining": _l("Left to pay when computed"),
 }
 PROBLEMS = {

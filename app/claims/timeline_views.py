@@ -13,7 +13,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.claims import dispute_labels, history, labels, page, timeline_rules
+from app.claims import dispute_labels, history, insurer_answers, labels, page, settlement_labels, timeline_rules
 from app.claims.views import bp
 from app.extensions import db
 from app.web.downloads import EXPORT_FORMATS, spreadsheet
@@ -22,7 +22,10 @@ from app.web.templating import money
 #: details whose values are codes, and the words for them
 VALUE_LABELS = {"from": labels.STATUS_LABELS, "to": labels.STATUS_LABELS, "channel": labels.CHANNEL_LABELS,
                 "origin": dispute_labels.ORIGIN_LABELS, "side": dispute_labels.SIDE_LABELS,
-                "kind": dispute_labels.HEARING_LABELS, "category": labels.ATTACHMENT_LABELS}
+                "kind": dispute_labels.HEARING_LABELS,
+                "category": {**labels.ATTACHMENT_LABELS, **settlement_labels.CATEGORY_LABELS},
+                "payee_kind": settlement_labels.PAYEE_LABELS, "decision": insurer_answers.DECISION_LABELS,
+                "cover_decision": labels.COVER_LABELS}
 
 
 def _shown(key: str, value) -> str:
@@ -38,9 +41,10 @@ def _shown(key: str, value) -> str:
 
 
 def details_of(details: dict | None) -> list[tuple[str, str]]:
-    """An entry's details as (label, value) a person reads."""
-    return [(str(dispute_labels.DETAIL_LABELS.get(key, key.replace("_", " "))), _shown(key, value))
-            for key, value in timeline_rules.readable(details)]
+    """An entry's details as (label, value) a person reads: those with a
+    label; the rest (ids, snapshots) is for the audit log."""
+    return [(str(labels.DETAIL_LABELS[key]), _shown(key, value))
+            for key, value in timeline_rules.readable(details) if key in labels.DETAIL_LABELS]
 
 
 def _filters() -> tuple[str | None, str | None]:

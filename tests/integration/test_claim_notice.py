@@ -201,7 +201,7 @@ def test_without_a_channel_the_claim_stands_with_a_task_and_the_notice_is_sent_o
     assert failed.details["problem"] == "no_placement_email" and failed.summary
     with bound(tenant) as session:
         (task,) = session.scalars(select(Task).where(Task.source_type == "claim", Task.source_id == claim.id,
-                                                     Task.title.contains("by hand")))
+                                                     Task.title.startswith("Envoyer manuellement")))
         assert task.priority == "high" and task.assignee_id is not None and claim.reference in task.title
     page = admin_client.get(f"/claims/{claim.id}")
     assert "Not sent" in page.text and "no email address" in page.text
