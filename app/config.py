@@ -66,6 +66,8 @@ def load(overrides: dict | None = None) -> dict:
     platform_url = overrides.get("PLATFORM_URL") or os.environ.get("PLATFORM_URL", "http://localhost:5000")
     parts = urlsplit(platform_url)
     config = {
+        #: werkzeug's method for password hashes; tests set a cheap one
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(),

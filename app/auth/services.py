@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +22,12 @@ HANDOFF = "sign-in-handoff"
 
 #: Compared against when the email is unknown, so both paths cost one hash check.
 _DUMMY_HASH = generate_password_hash("assurdesk-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    """The stored hash of ``password``, by the configured method (werkzeug's
+    scrypt by default; tests choose a cheap one, see ``PASSWORD_HASH_METHOD``)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class AccountError(Exception):
@@ -89,7 +96,7 @@ def create_user(
         email=email,
         full_name=full_name.strip(),
         role=Role(role).value,
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
         invited_at=None if password else utcnow(),
     )
     session.add(user)
@@ -123,7 +130,7 @@ def invited_user(session: Session, secret: str, token: str, max_age: int) -> Use
 def accept_invitation(session: Session, secret: str, token: str, max_age: int, password: str) -> User:
     user = invited_user(session, secret, token, max_age)
     _check_password(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     audit.record(session, user, "user.accept_invitation", "user", user.id)
     session.commit()
     return user
@@ -148,7 +155,7 @@ def reset_user(session: Session, secret: str, token: str, max_age: int) -> User:
 def reset_password(session: Session, secret: str, token: str, max_age: int, password: str) -> User:
     user = reset_user(session, secret, token, max_age)
     _check_password(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     audit.record(session, user, "user.reset_password", "user", user.id)
     session.commit()
     return user

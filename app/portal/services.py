@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.services import hash_password
+
 from app.audit import services as audit
 from app.auth import tokens
 from app.auth.rules import password_problem
@@ -178,7 +180,7 @@ def _set_password(account: PortalAccount, password: str) -> None:
     problem = password_problem(password)
     if problem:
         raise PortalError(f"password_{problem}")
-    account.password_hash = generate_password_hash(password)
+    account.password_hash = hash_password(password)
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime | None = None) -> PortalAccount:
