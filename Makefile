@@ -39,8 +39,12 @@ system-deps:
 run: install
 	$(PY) -m app.devserver
 
+# One pytest worker per core (at most 4), each with its own embedded
+# PostgreSQL; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+
 test: install system-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 # The tenancy tests: the integration test files named after tenancy, isolation
 # or migrations, selected by file name; an empty selection is an error, not a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import ProgrammingError
+from werkzeug.routing import IntegerConverter
 
 from app.auth.models import User
 from tests.conftest import sign_in
@@ -13,8 +14,7 @@ PLATFORM_OR_SHARED = {"platform", "web"}
 
 
 def _concrete_url(rule) -> str:
-    values = {arg: (1 if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x")
-              for arg in rule.arguments}
+    values = {arg: (1 if isinstance(rule._converters[arg], IntegerConverter) else "x") for arg in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 
