@@ -201,7 +201,7 @@ def test_a_decision_is_recorded_with_its_reason_and_gives_the_handler_a_task(api
                                                          "note": "Le mur du jardin n'est pas couvert."}
     with bound(api.tenant) as session:
         (task,) = session.scalars(select(Task).where(Task.source_type == "claim", Task.source_id == api.claim_id,
-                                                     Task.title.contains("decision")))
+                                                     Task.title.startswith("Décision de")))
         assert task.priority == "high" and "Mutuelle Alpha" in task.title and task.done_at is None
     assert "claim.insurer_decision" in audit_actions(bound, api)
     accepted = api.post(f"/claims/{api.reference}/decision", {"decision": "accepted"})
