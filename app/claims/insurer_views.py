@@ -64,32 +64,29 @@ def _back(claim_id: int):
     return redirect(url_for("claims.show", claim_id=claim_id) + "#insurer", code=303)
 
 
-@bp.post("/<int:claim_id>/notice")
-def send_notice(claim_id: int):
+def _notice_action(claim_id: int, action, done: str):
+    """Send (or send again) the claim's notice; on a refusal, the declaration
+    tab with the reason next to the insurer panel."""
     claim = page.claim_or_404(claim_id)
     try:
-        notice.send(db.session, current_user, claim)
+        action(db.session, current_user, claim)
     except notice.NoticeError as exc:
         db.session.rollback()
         return _declaration_tab(page.claim_or_404(claim_id), _notice_status(exc.code),
                                 notice_problem=notice.problem_text(exc.code))
     db.session.commit()
-    flash(_("Claim notice sent to the insurer."), "success")
+    flash(done, "success")
     return _back(claim_id)
+
+
+@bp.post("/<int:claim_id>/notice")
+def send_notice(claim_id: int):
+    return _notice_action(claim_id, notice.send, _("Claim notice sent to the insurer."))
 
 
 @bp.post("/<int:claim_id>/notice/resend")
 def resend_notice(claim_id: int):
-    claim = page.claim_or_404(claim_id)
-    try:
-        notice.resend(db.session, current_user, claim)
-    except notice.NoticeError as exc:
-        db.session.rollback()
-        return _declaration_tab(page.claim_or_404(claim_id), _notice_status(exc.code),
-                                notice_problem=notice.problem_text(exc.code))
-    db.session.commit()
-    flash(_("The claim notice is being sent again."), "success")
-    return _back(claim_id)
+    return _notice_action(claim_id, notice.resend, _("The claim notice is being sent again."))
 
 
 @bp.post("/<int:claim_id>/insurer-answers")
